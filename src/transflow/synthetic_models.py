@@ -1,0 +1,186 @@
+"""Build small but *real* Argos packages whose behaviour is known in advance.
+
+A copy model is a CTranslate2 Transformer with hand-set weights: the decoder's
+cross-attention at step t looks at source position t and copies its token, so
+the "translation" is the input (optionally with a small piece dictionary, or
+"careless" and deleting symbol pieces the way real models garble markup).
+Tests, benchmarks and demos use these to run the genuine install, tokenizer
+and CTranslate2 inference paths without downloading a model.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+SPECIALS = ["<blank>", "<unk>", "<s>", "</s>"]
+CARELESS_SYMBOLS = set("<>[]{}()⟦⟧«»|/\\#@%&*=+~^`$")
+_QUERY_SCALE = 12.0
+_VALUE_SCALE = 12.0
+
+
+def train_sentencepiece(texts: Iterable[str], model_prefix: Path, vocab_size: int = 600) -> Path:
+    """Train a byte-fallback SentencePiece model (any text encodes) on *texts*."""
+    import sentencepiece as spm
+
+    corpus = [line for text in texts for line in text.splitlines() if line.strip()]
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(corpus),
+        model_prefix=str(model_prefix),
+        vocab_size=vocab_size,
+        model_type="unigram",
+        byte_fallback=True,
+        character_coverage=1.0,
+        normalization_rule_name="identity",
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    return model_prefix.with_suffix(".model")
+
+
+def _pieces(sp_model: Path) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(sp_model))
+    return [
+        sp.id_to_piece(i)
+        for i in range(sp.get_piece_size())
+        if not (sp.is_control(i) or sp.is_unknown(i))
+    ]
+
+
+def _is_careless_target(piece: str) -> bool:
+    if piece.startswith("<0x") and piece.endswith(">"):
+        return chr(int(piece[3:-1], 16)) in CARELESS_SYMBOLS
+    return any(ch in CARELESS_SYMBOLS for ch in piece)
+
+
+def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, int]):
+    from ctranslate2.specs import transformer_spec
+
+    v, m = len(vocab), max_positions
+    d = v + m
+    spec = transformer_spec.TransformerSpec.from_config(1, 1)
+    spec.config.add_source_eos = True
+    f32 = np.float32
+
+    def zeros(*shape: int) -> np.ndarray:
+        return np.zeros(shape, dtype=f32)
+
+    embeddings = np.concatenate([np.eye(v, dtype=f32), zeros(v, m)], axis=1)
+    positions = np.concatenate([zeros(m, v), np.eye(m, dtype=f32)], axis=1)
+    token_dims = np.concatenate([np.eye(v, dtype=f32), zeros(v, m)], axis=1)
+    position_dims = np.concatenate([zeros(m, v), np.eye(m, dtype=f32)], axis=1)
+
+    def norm(layer) -> None:
+        layer.gamma = np.ones(d, dtype=f32)
+        layer.beta = zeros(d)
+
+    def linear(layer, weight: np.ndarray) -> None:
+        layer.weight = weight.astype(f32)
+        layer.bias = zeros(weight.shape[0])
+
+    def passthrough(layer) -> None:
+        norm(layer.self_attention.layer_norm)
+        linear(layer.self_attention.linear[0], zeros(3 * d, d))
+        linear(layer.self_attention.linear[1], zeros(d, d))
+        norm(layer.ffn.layer_norm)
+        linear(layer.ffn.linear_0, zeros(8, d))
+        linear(layer.ffn.linear_1, zeros(d, 8))
+
+    for side in (spec.encoder, spec.decoder):
+        side.scale_embeddings = False
+        side.position_encodings.encodings = positions
+        norm(side.layer_norm)
+        passthrough(side.layer[0])
+    spec.encoder.embeddings[0].weight = embeddings
+    spec.decoder.embeddings.weight = embeddings
+
+    cross = spec.decoder.layer[0].attention
+    norm(cross.layer_norm)
+    query = zeros(d, d)
+    query[:m] = position_dims * _QUERY_SCALE
+    key_value = zeros(2 * d, d)
+    key_value[:m] = position_dims
+    key_value[d : d + v] = token_dims * _VALUE_SCALE
+    linear(cross.linear[0], query)
+    linear(cross.linear[1], key_value)
+    linear(cross.linear[2], np.eye(d, dtype=f32))
+
+    projection = zeros(v, d)
+    for source_id in range(v):
+        projection[output_map.get(source_id, source_id), source_id] = 1.0
+    linear(spec.decoder.projection, projection)
+
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    return spec
+
+
+def _convert(spec, output_dir: Path) -> None:
+    from ctranslate2.converters.converter import Converter
+
+    class _Given(Converter):
+        def _load(self):
+            return spec
+
+    _Given().convert(str(output_dir), force=True)
+
+
+def build_copy_package(
+    out_file: Path,
+    from_code: str,
+    to_code: str,
+    sp_model: Path,
+    *,
+    dictionary: Mapping[str, str] | None = None,
+    careless: bool = False,
+    max_positions: int = 256,
+    package_version: str = "1.0",
+) -> Path:
+    """Write an ``.argosmodel`` that copies its input from *from_code* to *to_code*.
+
+    *dictionary* maps source pieces to target pieces; *careless* turns every
+    piece holding a bracket-like or other symbol character into a space.
+    """
+    vocab = SPECIALS + _pieces(sp_model)
+    index = {piece: i for i, piece in enumerate(vocab)}
+    output_map: dict[int, int] = {}
+    for source, target in (dictionary or {}).items():
+        output_map[index[source]] = index[target]
+    if careless:
+        space = index["▁"]
+        for i, piece in enumerate(vocab[len(SPECIALS) :], start=len(SPECIALS)):
+            if _is_careless_target(piece):
+                output_map[i] = space
+    name = f"translate-{from_code}_{to_code}-{package_version.replace('.', '_')}"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / name
+        root.mkdir()
+        _convert(_copy_spec(vocab, max_positions, output_map), root / "model")
+        shutil.copy(sp_model, root / "sentencepiece.model")
+        metadata = {
+            "package_version": package_version,
+            "argos_version": "1.9",
+            "from_code": from_code,
+            "from_name": from_code,
+            "to_code": to_code,
+            "to_name": to_code,
+            "type": "translate",
+        }
+        (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        readme = "Synthetic copy model built by transflow for tests. Licence: CC0.\n"
+        (root / "README.md").write_text(readme, encoding="utf-8")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(root.rglob("*")):
+                archive.write(path, path.relative_to(tmp))
+    out_file.write_bytes(buffer.getvalue())
+    return out_file

@@ -1,0 +1,91 @@
+"""The one data model every stage shares: a Document is its source file cut into
+untouched skeleton text and translatable Blocks.
+
+Concatenating the skeleton and each block's ``raw`` text gives back the source
+byte for byte; rendering replaces a block's text only where its translation
+differs, which is what makes reassembly trustworthy (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class CodeKind(str, Enum):
+    """How an inline code relates to the text around it."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    STANDALONE = "standalone"
+
+
+@dataclass(frozen=True)
+class InlineCode:
+    """Markup inside a sentence (emphasis, a link's URL part, inline HTML…).
+
+    ``start``/``end`` index the block text. Paired codes share a ``pair`` id so
+    that a sentence is never cut between an opening and its closing code.
+    """
+
+    start: int
+    end: int
+    kind: CodeKind
+    pair: int | None = None
+
+
+@dataclass
+class Block:
+    """A translatable unit of a document: a paragraph, heading, caption, cell…
+
+    ``raw`` is the exact source span; ``text`` is what translators see (soft
+    line breaks and container prefixes folded, quoting removed). ``encode``
+    names how a translation is written back into the file format.
+    """
+
+    kind: str
+    line: int
+    raw: str
+    text: str
+    codes: tuple[InlineCode, ...] = ()
+    encode: str = "verbatim"
+
+    def render(self, translated: str) -> str:
+        return self.raw if translated == self.text else ENCODERS[self.encode](translated)
+
+
+@dataclass
+class Document:
+    """A parsed article: skeleton strings and Blocks in file order."""
+
+    format: str
+    parts: list[str | Block] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [part for part in self.parts if isinstance(part, Block)]
+
+    def render(self, translate_block: Callable[[Block], str]) -> str:
+        """Reassemble the file, asking *translate_block* for each block's text."""
+        return "".join(
+            part if isinstance(part, str) else part.render(translate_block(part))
+            for part in self.parts
+        )
+
+
+def _yaml_scalar(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar and escapes everything needed.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _html_attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+ENCODERS: Mapping[str, Callable[[str], str]] = {
+    "verbatim": lambda text: text,
+    "yaml": _yaml_scalar,
+    "html-attribute": _html_attribute,
+}

@@ -1,0 +1,298 @@
+"""Markdown articles (CommonMark, parsed by markdown-it-py) with YAML front matter.
+
+markdown-it gives each leaf block its source lines and its inline tokens, but
+not their offsets; this module aligns the tokens back onto the source so that
+emphasis, links, images, inline code and inline HTML become InlineCodes at
+exact positions. Translators see the raw Markdown of each sentence (as with
+po4a), MT sees placeholders, and code blocks and HTML blocks stay skeleton.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..document import Block, CodeKind, Document, InlineCode
+
+_FRONT_MATTER_KEYS = ("title", "subtitle", "description", "summary")
+_FRONT_MATTER_LINE = re.compile(rf"^({'|'.join(_FRONT_MATTER_KEYS)}):[ \t]+(\S.*?)[ \t]*$")
+_BLOCK_SCALAR = re.compile(r"^[|>][+-]?$")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_VOID_TAGS = {"br", "img", "wbr", "hr", "input", "meta", "link", "source"}
+_LEAF_KINDS = {"heading_open": "heading", "paragraph_open": "paragraph"}
+_PARSER = MarkdownIt("commonmark")
+
+
+class AlignmentError(ValueError):
+    """markdown-it's tokens could not be placed back onto the source text."""
+
+
+def parse(text: str) -> Document:
+    doc = Document("markdown")
+    lines = text.splitlines(keepends=True)
+    body_start = _front_matter(lines, doc)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    cursor = offsets[body_start]
+    containers: list[str] = []
+    tokens = _PARSER.parse("".join(lines[body_start:]))
+    for index, token in enumerate(tokens):
+        if token.type.endswith("_open") and token.type not in _LEAF_KINDS:
+            containers.append(token.type[: -len("_open")])
+        elif token.type.endswith("_close") and containers and token.type[: -len("_close")] == containers[-1]:
+            containers.pop()
+        if token.type != "inline" or token.map is None:
+            continue
+        opener = tokens[index - 1]
+        kind = _LEAF_KINDS.get(opener.type, "paragraph")
+        if kind == "heading":
+            kind = f"heading{opener.tag[1:]}"
+        elif "list_item" in containers:
+            kind = "list-item"
+        elif "blockquote" in containers:
+            kind = "quote"
+        first = body_start + token.map[0]
+        located = _locate(token.content, lines, offsets, first)
+        if located is None:
+            continue
+        start, end = located
+        doc.parts.append(text[cursor:start])
+        doc.parts.append(_inline_block(kind, first + 1, text[start:end], token))
+        cursor = end
+    doc.parts.append(text[cursor:])
+    return doc
+
+
+def _front_matter(lines: list[str], doc: Document) -> int:
+    """Add the front matter's skeleton and translatable values to *doc*; return the body's first line."""
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        return 0
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") in ("---", "...")), None)
+    if end is None:
+        return 0
+    doc.parts.append(lines[0])
+    i = 1
+    while i < end:
+        line = lines[i]
+        match = _FRONT_MATTER_LINE.match(line.rstrip("\r\n"))
+        if match is None:
+            doc.parts.append(line)
+            i += 1
+            continue
+        key, value = match.groups()
+        if _BLOCK_SCALAR.match(value):
+            i = _block_scalar(lines, i, end, key, doc)
+            continue
+        decoded = _yaml_string(value)
+        if decoded is None:
+            doc.parts.append(line)
+        else:
+            doc.parts.extend(
+                [line[: match.start(2)], Block(f"front-matter {key}", i + 1, value, decoded, encode="yaml"), line[match.end(2) :]]
+            )
+        i += 1
+    doc.parts.append(lines[end])
+    return end + 1
+
+
+def _block_scalar(lines: list[str], i: int, end: int, key: str, doc: Document) -> int:
+    """A ``key: >`` value spans the indented lines after it; a translation is written as one line."""
+    doc.parts.append(lines[i])
+    j = i + 1
+    while j < end and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
+        j += 1
+    while j > i + 1 and not lines[j - 1].strip():
+        j -= 1
+    if j == i + 1:
+        return j
+    chunk = "".join(lines[i + 1 : j])
+    lead = len(chunk) - len(chunk.lstrip())
+    body = chunk.rstrip()
+    raw = body[lead:]
+    text = " ".join(part.strip() for part in raw.splitlines())
+    doc.parts.extend([chunk[:lead], Block(f"front-matter {key}", i + 2, raw, text), chunk[len(body) :]])
+    return j
+
+
+def _yaml_string(value: str) -> str | None:
+    try:
+        loaded = yaml.safe_load(f"v: {value}")
+    except yaml.YAMLError:
+        return None
+    result = loaded.get("v") if isinstance(loaded, dict) else None
+    return result if isinstance(result, str) and result.strip() else None
+
+
+def _locate(content: str, lines: list[str], offsets: list[int], first: int) -> tuple[int, int] | None:
+    """The file span of a leaf block's *content*, whose lines start at line index *first*."""
+    content_lines = content.split("\n")
+    if first + len(content_lines) > len(lines):
+        return None
+    spans = []
+    for n, piece in enumerate(content_lines):
+        line = lines[first + n].rstrip("\r\n")
+        at = line.find(piece)
+        if at < 0:
+            return None
+        spans.append((offsets[first + n] + at, offsets[first + n] + at + len(piece)))
+    return spans[0][0], spans[-1][1]
+
+
+def _inline_block(kind: str, line: int, raw: str, token: Token) -> Block:
+    content = token.content
+    try:
+        aligner = _Aligner(content)
+        aligner.walk(token.children or [])
+        aligner.finish()
+        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes))
+    except AlignmentError:
+        return Block(kind, line, raw, re.sub(r"[ \t]*\n[ \t]*", " ", content))
+
+
+@dataclass
+class _Aligner:
+    """Walks inline tokens along the source, emitting display text and code spans."""
+
+    source: str
+    pos: int = 0
+    pieces: list[str] = field(default_factory=list)
+    codes: list[InlineCode] = field(default_factory=list)
+    length: int = 0
+    pairs: int = 0
+    html_stack: list[tuple[str, int]] = field(default_factory=list)
+
+    def walk(self, tokens: list[Token]) -> None:
+        stack: list[int] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            kind = token.type
+            if kind == "text":
+                self._text(token.content)
+            elif kind == "softbreak":
+                self._softbreak()
+            elif kind == "hardbreak":
+                self._code(self._match(r"(?:\\| {2,}|\t)[ \t]*\n[ \t]*"), CodeKind.STANDALONE)
+            elif kind == "code_inline":
+                fence = re.escape(token.markup)
+                self._code(self._match(rf"{fence}.*?(?<!`){fence}(?!`)", re.S), CodeKind.STANDALONE)
+            elif kind == "html_inline":
+                self._html(token.content)
+            elif kind.endswith("_open") and kind != "link_open" or kind == "link_open" and token.markup != "autolink":
+                pair = self._new_pair()
+                stack.append(pair)
+                self._code(self._expect("[" if kind == "link_open" else token.markup), CodeKind.OPEN, pair)
+            elif kind == "link_open":
+                i = self._autolink(tokens, i)
+            elif kind == "link_close":
+                self._code(self._link_tail(), CodeKind.CLOSE, stack.pop())
+            elif kind.endswith("_close"):
+                self._code(self._expect(token.markup), CodeKind.CLOSE, stack.pop())
+            elif kind == "image":
+                pair = self._new_pair()
+                self._code(self._expect("!["), CodeKind.OPEN, pair)
+                self.walk(token.children or [])
+                self._code(self._link_tail(), CodeKind.CLOSE, pair)
+            else:
+                raise AlignmentError(kind)
+            i += 1
+
+    def finish(self) -> None:
+        if self.source[self.pos :].strip():
+            raise AlignmentError("unconsumed source")
+
+    def _new_pair(self) -> int:
+        self.pairs += 1
+        return self.pairs - 1
+
+    def _emit(self, raw: str) -> None:
+        self.pieces.append(raw)
+        self.length += len(raw)
+
+    def _code(self, raw: str, kind: CodeKind, pair: int | None = None) -> None:
+        self.codes.append(InlineCode(self.length, self.length + len(raw), kind, pair))
+        self._emit(raw)
+
+    def _expect(self, literal: str) -> str:
+        if not self.source.startswith(literal, self.pos):
+            raise AlignmentError(literal)
+        self.pos += len(literal)
+        return literal
+
+    def _match(self, pattern: str, flags: int = 0) -> str:
+        match = re.compile(pattern, flags).match(self.source, self.pos)
+        if match is None:
+            raise AlignmentError(pattern)
+        self.pos = match.end()
+        return match.group(0)
+
+    def _softbreak(self) -> None:
+        self._match(r"[ \t]*\n[ \t]*")
+        self._emit(" ")
+
+    def _text(self, text: str) -> None:
+        src, start = self.source, self.pos
+        p = start
+        for ch in text:
+            while True:
+                if p + 1 < len(src) and src[p] == "\\" and src[p + 1] == ch and ch.isascii() and not ch.isalnum():
+                    p += 2
+                elif p < len(src) and src[p] == "&" and (entity := _ENTITY.match(src, p)) and html.unescape(entity.group(0)) == ch:
+                    p = entity.end()
+                elif p < len(src) and src[p] == ch:
+                    p += 1
+                elif p < len(src) and src[p] in " \t" and ch not in " \t":
+                    p += 1
+                    continue
+                else:
+                    raise AlignmentError(text)
+                break
+        self.pos = p
+        self._emit(src[start:p])
+
+    def _html(self, raw: str) -> None:
+        """Inline HTML pairs by tag name; void elements, comments and strays stand alone."""
+        self._expect(raw)
+        name = re.match(r"</?([A-Za-z][A-Za-z0-9-]*)", raw)
+        tag = name.group(1).lower() if name else ""
+        if raw.startswith("</") and self.html_stack and self.html_stack[-1][0] == tag:
+            self._code(raw, CodeKind.CLOSE, self.html_stack.pop()[1])
+        elif raw.startswith("<") and not raw.startswith(("</", "<!", "<?")) and not raw.endswith("/>") and tag not in _VOID_TAGS:
+            pair = self._new_pair()
+            self.html_stack.append((tag, pair))
+            self._code(raw, CodeKind.OPEN, pair)
+        else:
+            self._code(raw, CodeKind.STANDALONE)
+
+    def _autolink(self, tokens: list[Token], i: int) -> int:
+        self._code(self._match(r"<[^<>\s]*>"), CodeKind.STANDALONE)
+        while tokens[i].type != "link_close":
+            i += 1
+        return i
+
+    def _link_tail(self) -> str:
+        """The ``](destination "title")``, ``][label]`` or ``]`` that closes a link or image."""
+        src, start = self.source, self.pos
+        self._expect("]")
+        if src.startswith("(", self.pos):
+            depth, p = 0, self.pos
+            while p < len(src):
+                if src[p] == "\\":
+                    p += 2
+                    continue
+                depth += (src[p] == "(") - (src[p] == ")")
+                p += 1
+                if depth == 0:
+                    break
+            if depth:
+                raise AlignmentError("link destination")
+            self.pos = p
+        elif src.startswith("[", self.pos):
+            self._match(r"\[(?:\\.|[^\]\\])*\]")
+        return src[start : self.pos]

@@ -89,3 +89,53 @@ ENCODERS: Mapping[str, Callable[[str], str]] = {
     "yaml": _yaml_scalar,
     "html-attribute": _html_attribute,
 }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence of a block: ``block.text[start:end]``, the unit of translation."""
+
+    block: Block
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.block.text[self.start : self.end]
+
+    @property
+    def codes(self) -> tuple[InlineCode, ...]:
+        """The block's inline codes inside this segment, indexed from the segment start."""
+        return tuple(
+            InlineCode(code.start - self.start, code.end - self.start, code.kind, code.pair)
+            for code in self.block.codes
+            if self.start <= code.start and code.end <= self.end
+        )
+
+    @property
+    def translatable(self) -> bool:
+        """Whether any letter is left once inline codes are removed (not "2026", not "–")."""
+        text, cursor = self.text, 0
+        for code in self.codes:
+            if any(ch.isalpha() for ch in text[cursor : code.start]):
+                return True
+            cursor = code.end
+        return any(ch.isalpha() for ch in text[cursor:])
+
+
+@dataclass
+class Unit:
+    """A source segment and its translation as exchanged with translators (a PO entry)."""
+
+    source: str
+    target: str = ""
+    fuzzy: bool = False
+    context: str | None = None
+    occurrences: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    translator_comment: str = ""
+
+    @property
+    def reviewed(self) -> bool:
+        """A human-approved translation: never overwritten by MT or TM."""
+        return bool(self.target) and not self.fuzzy

@@ -10,9 +10,10 @@ The rules are small, table-driven and tested on the cases that matter here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from .document import CodeKind, InlineCode
+from .document import Block, CodeKind, Document, InlineCode, Segment
+from .languages import spaced
 
 _TERMINATORS = ".!?…"
 _CJK_TERMINATORS = "。！？．"
@@ -197,3 +198,37 @@ class _Splitter:
         if rule == "final":
             return nxt.rstrip(".,") in _OPENING_WORDS[self.lang]
         return True
+
+
+def segments_of(doc: Document, lang: str) -> list[Segment]:
+    """Every translatable segment of *doc*, in document order."""
+    found = []
+    for block in doc.blocks:
+        for start, end in segment(block.text, lang, block.codes):
+            piece = Segment(block, start, end)
+            if piece.translatable:
+                found.append(piece)
+    return found
+
+
+def rejoin(block: Block, source: str, target: str, translate: Callable[[Segment], str]) -> str:
+    """The block text with each segment replaced by ``translate(segment)``.
+
+    Whitespace between sentences follows the target language: Japanese joins
+    sentences without spaces, and English or Vietnamese from Japanese gets one.
+    """
+    spans = segment(block.text, source, block.codes)
+    if not spans:
+        return block.text
+    adjust = spaced(source) != spaced(target)
+    text = block.text
+    out = [text[: spans[0][0]]]
+    for i, (start, end) in enumerate(spans):
+        out.append(translate(Segment(block, start, end)))
+        if i + 1 < len(spans):
+            gap = text[end : spans[i + 1][0]]
+            if adjust and not gap.strip():
+                gap = " " if spaced(target) else ""
+            out.append(gap)
+    out.append(text[spans[-1][1] :])
+    return "".join(out)

@@ -24,6 +24,7 @@ SPECIALS = ["<blank>", "<unk>", "<s>", "</s>"]
 CARELESS_SYMBOLS = set("<>[]{}()⟦⟧«»|/\\#@%&*=+~^`$")
 _QUERY_SCALE = 12.0
 _VALUE_SCALE = 12.0
+_OUTPUT_SCALE = 10.0
 
 
 def train_sentencepiece(texts: Iterable[str], model_prefix: Path, vocab_size: int = 600) -> Path:
@@ -109,6 +110,9 @@ def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, in
     query[:m] = position_dims * _QUERY_SCALE
     key_value = zeros(2 * d, d)
     key_value[:m] = position_dims
+    # Past the end of the source no position matches: </s> answers every query
+    # at half strength, so decoding stops instead of wandering (and beam search ends early).
+    key_value[:m, vocab.index("</s>")] = 0.5
     key_value[d : d + v] = token_dims * _VALUE_SCALE
     linear(cross.linear[0], query)
     linear(cross.linear[1], key_value)
@@ -116,7 +120,7 @@ def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, in
 
     projection = zeros(v, d)
     for source_id in range(v):
-        projection[output_map.get(source_id, source_id), source_id] = 1.0
+        projection[output_map.get(source_id, source_id), source_id] = _OUTPUT_SCALE
     linear(spec.decoder.projection, projection)
 
     spec.register_source_vocabulary(vocab)

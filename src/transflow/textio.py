@@ -64,6 +64,14 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def relative_path(path: Path, base: Path | None = None) -> str:
+    """*path* relative to *base* (default: the current folder) when below it, in POSIX form."""
+    try:
+        return path.resolve().relative_to((base or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

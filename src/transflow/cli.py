@@ -1,0 +1,186 @@
+"""The ``transflow`` command: argument parsing, progress and exit codes; the work lives elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, config as configuration, languages
+from .errors import TransflowError, UsageError
+from .textio import relative_path, write_atomic
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Translate newsroom articles offline, review them in Poedit, build the localised article.",
+)
+models_app = typer.Typer(no_args_is_help=True, help="Install, list and remove offline MT models (Argos packages).")
+app.add_typer(models_app, name="models")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class State:
+    config: configuration.Config
+
+
+state = State()
+
+
+@app.callback()
+def _root(
+    config: Optional[Path] = typer.Option(None, "--config", help="Project settings file (default: ./transflow.toml)."),
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        out.print(f"transflow {__version__}")
+        raise typer.Exit()
+    state.config = configuration.load(config)
+    if state.config.models is not None:
+        os.environ["ARGOS_PACKAGES_DIR"] = str(state.config.models)
+
+
+@app.command()
+def init(force: bool = typer.Option(False, "--force", help="Overwrite an existing transflow.toml.")) -> None:
+    """Write a commented transflow.toml in the current folder."""
+    path = Path(configuration.CONFIG_NAME)
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; use --force to overwrite it")
+    write_atomic(path, configuration.TEMPLATE)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+def translate(
+    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md)."),
+    to: Optional[str] = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml)."),
+    source: Optional[str] = typer.Option(None, "--from", help="Source language of the articles (default: en)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write PO files under DIR/<lang>/ instead of locales/."),
+) -> None:
+    """Segment articles and write machine-translated drafts as PO files for review."""
+    from .workflow import translate_articles
+
+    cfg = state.config
+    source_lang = languages.check(source) if source else cfg.source
+    targets = languages.parse_list(to) if to else cfg.targets
+    if source_lang in targets:
+        raise UsageError(f"target language {source_lang} is the source language; drop it from --to")
+    engine_settings = dict(cfg.engine)
+    if engine:
+        engine_settings["name"] = engine
+    for report in translate_articles(articles, source_lang, targets, engine_settings, out_dir or cfg.path(cfg.locales), cfg.root):
+        out.print(report)
+
+
+@app.command()
+def build(
+    article: Path = typer.Argument(..., help="The source article."),
+    lang: str = typer.Option(..., "--lang", help="Target language to build."),
+    from_file: Optional[Path] = typer.Option(None, "--from", help="Reviewed PO file (default: locales/<lang>/<article>.po)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: localized/<lang>/<file name>)."),
+    include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Use machine drafts and other fuzzy entries too."),
+    min_translated: Optional[float] = typer.Option(
+        None, "--min-translated", min=0, max=100, help="Refuse below this percentage of translated segments (default 80)."
+    ),
+) -> None:
+    """Rebuild the article in LANG from its reviewed translations."""
+    from .workflow import build_article
+
+    cfg = state.config
+    target = languages.check(lang)
+    po_path = from_file or cfg.path(cfg.locales) / target / f"{article.stem}.po"
+    out_path = output or cfg.path(cfg.localized) / target / article.name
+    threshold = cfg.min_translated if min_translated is None else min_translated
+    result = build_article(article, po_path, target, cfg.source, include_fuzzy)
+    for line, text in result.missing[:_LISTED]:
+        err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
+    if len(result.missing) > _LISTED:
+        err.print(f"{article}: … and {len(result.missing) - _LISTED} more untranslated segments", markup=False)
+    if result.percent < threshold:
+        raise TransflowError(
+            f"{article}: only {result.translated} of {result.total} segments ({result.percent:.0f}%) are translated in {relative_path(po_path)}, "
+            f"below {threshold:g}%; review the PO file, or use --include-fuzzy or --min-translated"
+        )
+    write_atomic(out_path, result.text)
+    out.print(f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%)", markup=False)
+
+
+_LISTED = 10
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show installed language pairs and the pivots through English they make possible."""
+    from . import models
+
+    installed = models.installed()
+    table = Table("from", "to", "route", "version", "path")
+    for (source, target), model in sorted(installed.items()):
+        table.add_row(source, target, "direct", model.version, str(model.path))
+    for source, target in models.pivots(installed):
+        table.add_row(source, target, f"via {models.PIVOT}", "", "")
+    if not installed:
+        out.print(f"no models installed in {models.packages_dir()}; see 'transflow models install --help'")
+        return
+    out.print(table)
+
+
+@models_app.command("install")
+def models_install(
+    pair: list[str] = typer.Argument(None, help="FROM TO language codes, e.g. en vi."),
+    file: Optional[Path] = typer.Option(None, "--file", help="Install a downloaded .argosmodel file (offline)."),
+) -> None:
+    """Install a model from the Argos package index, or from a file."""
+    from . import models
+
+    if file is not None:
+        if pair:
+            raise UsageError("give either FROM TO or --file, not both")
+        model = models.install_file(file)
+    else:
+        if not pair or len(pair) != 2:
+            raise UsageError("give the language pair, e.g. 'transflow models install en vi', or --file X.argosmodel")
+        source, target = (languages.check(code) for code in pair)
+        model = models.install_from_index(source, target)
+    out.print(f"installed {model.label} in {model.path}", markup=False)
+
+
+@models_app.command("remove")
+def models_remove(
+    source: str = typer.Argument(..., help="Source language code."),
+    target: str = typer.Argument(..., help="Target language code."),
+) -> None:
+    """Remove an installed model."""
+    from . import models
+
+    model = models.remove(languages.check(source), languages.check(target))
+    out.print(f"removed {model.label}", markup=False)
+
+
+def main() -> None:
+    """Entry point: one-line errors and meaningful exit codes, never a traceback for bad input."""
+    try:
+        code = app(standalone_mode=False)
+    except TransflowError as problem:
+        err.print(f"transflow: error: {problem}", markup=False, soft_wrap=True)
+        sys.exit(problem.exit_code)
+    except click.ClickException as problem:
+        problem.show()
+        sys.exit(problem.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        err.print("transflow: interrupted; nothing was half-written", markup=False)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,18 @@
+"""No MT: units are exported with empty translations for human translators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class NoEngine:
+    name = "none"
+
+    def check(self, source: str, target: str) -> None:
+        return None
+
+    def origin(self, source: str, target: str) -> str | None:
+        return None
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        return ["" for _ in texts]

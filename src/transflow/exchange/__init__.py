@@ -1,0 +1,1 @@
+"""Exchange formats with translators and CAT tools: Units to files and back."""

@@ -1,0 +1,135 @@
+"""Placeholders: what MT must carry through untouched, and putting it back.
+
+Inline codes (and, later, glossary terms) are replaced by numbered
+placeholders before MT and restored afterwards. Models drop, duplicate and
+garble placeholders, so every restore is verified; a caller retries with the
+next placeholder form when one does not survive. Codes that wrap a whole
+sentence (a caption in emphasis, an image's alt text) are kept out of MT
+altogether, which is both safer and gives the model cleaner input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .document import CodeKind, InlineCode
+
+
+@dataclass(frozen=True)
+class Form:
+    """A placeholder shape such as ``<x1>``; ``{n}`` is the placeholder number."""
+
+    template: str
+
+    def render(self, n: int) -> str:
+        return self.template.format(n=n)
+
+    def pattern(self) -> re.Pattern[str]:
+        """Matches any number in this form, tolerating spaces a tokenizer may insert."""
+        before, after = self.template.format(n="\0").split("\0")
+        parts = [re.escape(ch) for ch in before] + [r"(\d+)"] + [re.escape(ch) for ch in after]
+        return re.compile(r"\s?".join(parts))
+
+
+# Tried in order; the last is letters and digits only, which survives models
+# that mangle brackets and symbols.
+FORMS: tuple[Form, ...] = (Form("<x{n}>"), Form("[{n}]"), Form("{{{n}}}"), Form("ZX{n}Q"))
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A segment ready for MT: ``text`` goes to the engine, the rest restores it."""
+
+    text: str
+    prefix: str
+    suffix: str
+    replacements: tuple[str, ...]
+    tight_before: tuple[bool, ...]
+    tight_after: tuple[bool, ...]
+    form: Form
+    pairs: tuple[tuple[int, int], ...] = ()
+
+
+def strip_wrapping(text: str, codes: Sequence[InlineCode]) -> tuple[int, int]:
+    """The span of *text* left after removing codes that wrap the whole sentence."""
+    start, end = 0, len(text)
+    by_start = {code.start: code for code in codes}
+    by_end = {code.end: code for code in codes}
+    changed = True
+    while changed and start < end:
+        changed = False
+        head, tail = by_start.get(start), by_end.get(end)
+        if head is not None and head.kind is CodeKind.STANDALONE and head.end <= end:
+            start, changed = head.end, True
+        elif tail is not None and tail.kind is CodeKind.STANDALONE and tail.start >= start:
+            end, changed = tail.start, True
+        elif (
+            head is not None
+            and tail is not None
+            and head.kind is CodeKind.OPEN
+            and tail.kind is CodeKind.CLOSE
+            and head.pair == tail.pair
+            and head.end <= tail.start
+        ):
+            start, end, changed = head.end, tail.start, True
+    return start, end
+
+
+def protect(text: str, codes: Sequence[InlineCode], form: Form) -> Protected:
+    """Replace *codes* in *text* by placeholders in *form*."""
+    start, end = strip_wrapping(text, codes)
+    inner = sorted((c for c in codes if start <= c.start and c.end <= end), key=lambda c: c.start)
+    pieces, replacements, tight_before, tight_after = [], [], [], []
+    cursor = start
+    for n, code in enumerate(inner, start=1):
+        pieces.append(text[cursor : code.start])
+        pieces.append(form.render(n))
+        replacements.append(text[code.start : code.end])
+        tight_before.append(code.start == start or not text[code.start - 1].isspace())
+        tight_after.append(code.end == end or not text[code.end].isspace())
+        cursor = code.end
+    pieces.append(text[cursor:end])
+    opens = {code.pair: n for n, code in enumerate(inner, start=1) if code.kind is CodeKind.OPEN}
+    pairs = tuple(
+        (opens[code.pair], n) for n, code in enumerate(inner, start=1) if code.kind is CodeKind.CLOSE and code.pair in opens
+    )
+    return Protected(
+        "".join(pieces), text[:start], text[end:], tuple(replacements), tuple(tight_before), tuple(tight_after), form, pairs
+    )
+
+
+def usable_forms(text: str) -> list[Form]:
+    """The forms whose placeholders cannot be confused with text already in *text*."""
+    return [form for form in FORMS if not form.pattern().search(text)]
+
+
+def restore(protected: Protected, output: str) -> str | None:
+    """Put the replacements back into MT *output*.
+
+    None when a placeholder was lost, multiplied, invented, or a closing code
+    moved before its opening one: the caller then tries another form.
+    """
+    count = len(protected.replacements)
+    found = list(protected.form.pattern().finditer(output))
+    numbers = [int(match.group(1)) for match in found]
+    if sorted(numbers) != list(range(1, count + 1)):
+        return None
+    order = {n: i for i, n in enumerate(numbers)}
+    if any(order[opening] > order[closing] for opening, closing in protected.pairs):
+        return None
+    pieces, cursor = [], 0
+    for match in found:
+        n = int(match.group(1)) - 1
+        before = output[cursor : match.start()]
+        if protected.tight_before[n]:
+            before = before.rstrip(" ")
+        pieces.append(before)
+        pieces.append(protected.replacements[n])
+        cursor = match.end()
+        if protected.tight_after[n]:
+            while cursor < len(output) and output[cursor] == " ":
+                cursor += 1
+    pieces.append(output[cursor:])
+    return protected.prefix + "".join(pieces).strip() + protected.suffix

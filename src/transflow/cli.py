@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -18,6 +17,7 @@ from .textio import relative_path, write_atomic
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Translate newsroom articles offline, review them in Poedit, build the localised article.",
 )
@@ -171,16 +171,16 @@ def models_remove(
 
 
 def main() -> None:
-    """Entry point: one-line errors and meaningful exit codes, never a traceback for bad input."""
+    """Entry point: one-line errors and meaningful exit codes, never a traceback for bad input.
+
+    Usage errors are reported by typer itself (exit 2); our own errors pass
+    through it and are printed here.
+    """
     try:
-        code = app(standalone_mode=False)
+        app()
     except TransflowError as problem:
-        err.print(f"transflow: error: {problem}", markup=False, soft_wrap=True)
+        err.print(f"transflow: error: {problem}", markup=False)
         sys.exit(problem.exit_code)
-    except click.ClickException as problem:
-        problem.show()
-        sys.exit(problem.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         err.print("transflow: interrupted; nothing was half-written", markup=False)
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

@@ -71,7 +71,10 @@ class Config:
     min_translated: float = 80.0
 
     def path(self, relative: Path) -> Path:
-        return relative if relative.is_absolute() else self.root / relative
+        """*relative* resolved against the project root (kept relative when the root is the current folder)."""
+        if relative.is_absolute() or self.root.resolve() == Path.cwd().resolve():
+            return relative
+        return self.root / relative
 
 
 def load(explicit: Path | None = None) -> Config:

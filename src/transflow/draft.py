@@ -16,6 +16,10 @@ from .engines import Engine
 from .protect import FORMS, Protected, protect, restore, usable_forms
 
 
+# Notes naming where a translation came from; they stay with it once it is reviewed.
+ORIGIN_PREFIXES = ("MT ", "TM ")
+
+
 @dataclass
 class DraftStats:
     segments: int = 0
@@ -54,6 +58,7 @@ def draft(
             unit.translator_comment = old.translator_comment
         if old is not None and old.reviewed:
             unit.target, unit.fuzzy = old.target, False
+            unit.notes += [note for note in old.notes if note.startswith(ORIGIN_PREFIXES)]
             stats.kept += 1
         else:
             pending.append(unit)

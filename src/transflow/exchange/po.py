@@ -8,6 +8,7 @@ a re-run that changes nothing rewrites the same bytes, so diffs stay small.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +18,7 @@ import polib
 from .. import __version__, languages
 from ..document import Unit
 from ..errors import TransflowError
-from ..textio import write_atomic
+from ..textio import read_text, write_atomic
 
 
 @dataclass
@@ -34,10 +35,19 @@ class Catalog:
         return {unit.source: unit for unit in self.units}
 
 
+_STRING_LINE = re.compile(r'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
+_KEYWORD = re.compile(r"^(?:#~\s*)?(?:msgctxt|msgid|msgstr)|^(?:#~\s*)?\"")
+
+
 def read(path: Path) -> Catalog:
     """Parse a PO file, with a one-line error naming the file and line when it is malformed."""
     if not path.is_file():
         raise TransflowError(f"{path}: no such PO file; run 'transflow translate' first or give --from FILE.po")
+    text = read_text(path, "PO file")
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if _KEYWORD.match(stripped) and not _STRING_LINE.match(stripped):
+            raise TransflowError(f"{path}:{number}: malformed PO file (bad or unterminated string); fix it in Poedit or check it with msgfmt --check")
     try:
         po = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True)
     except (OSError, ValueError, UnicodeDecodeError) as err:
@@ -90,7 +100,8 @@ def write(path: Path, catalog: Catalog, article: str) -> None:
         if old is not None and _entries_text(old) == body:
             po.metadata["POT-Creation-Date"] = catalog.header.get("POT-Creation-Date", po.metadata["POT-Creation-Date"])
             po.metadata["PO-Revision-Date"] = catalog.header["PO-Revision-Date"]
-    write_atomic(path, str(po) + "\n")
+    text = str(po)
+    write_atomic(path, text if text.endswith("\n") else text + "\n")
 
 
 def _entries_text(po: polib.POFile) -> str:

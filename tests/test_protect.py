@@ -3,8 +3,8 @@
 import pytest
 
 from transflow.document import CodeKind, InlineCode
-from transflow.draft import _machine_translate
 from transflow.document import Unit
+from transflow.draft import CODES_LOST, draft
 from transflow.protect import FORMS, protect, restore, usable_forms
 
 
@@ -76,6 +76,9 @@ class GarblingEngine:
     def __init__(self):
         self.calls = []
 
+    def origin(self, source, target):
+        return "MT garbling"
+
     def translate(self, texts, source, target):
         self.calls.append(list(texts))
         return ["".join(" " if ch in "<>[]{}" else ch for ch in text) for text in texts]
@@ -83,19 +86,25 @@ class GarblingEngine:
 
 def test_letter_form_is_tried_when_symbols_are_garbled():
     engine = GarblingEngine()
-    [(text, problem)] = _machine_translate([Unit(TEXT)], {TEXT: CODES}, engine, "en", "vi")
-    assert text == TEXT and problem is None
+    unit = Unit(TEXT)
+    draft([unit], {TEXT: CODES}, {}, engine, "en", "vi")
+    assert unit.target == TEXT and unit.fuzzy
+    assert unit.notes == ["MT garbling"]
     assert len(engine.calls) == len(FORMS)
 
 
 class DroppingEngine:
     name = "dropping"
 
+    def origin(self, source, target):
+        return "MT dropping"
+
     def translate(self, texts, source, target):
         return ["Bản dịch không có mã." for _ in texts]
 
 
 def test_codes_that_cannot_be_placed_are_flagged_not_silently_lost():
-    [(text, problem)] = _machine_translate([Unit(TEXT)], {TEXT: CODES}, DroppingEngine(), "en", "vi")
-    assert text == "Bản dịch không có mã."
-    assert problem and "inline codes" in problem
+    unit = Unit(TEXT)
+    draft([unit], {TEXT: CODES}, {}, DroppingEngine(), "en", "vi")
+    assert unit.target == "Bản dịch không có mã." and unit.fuzzy
+    assert CODES_LOST in unit.notes

@@ -65,8 +65,12 @@ def translate(
     source: Optional[str] = typer.Option(None, "--from", help="Source language of the articles (default: en)."),
     engine: Optional[str] = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts)."),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write PO files under DIR/<lang>/ instead of locales/."),
+    glossary: list[Path] = typer.Option(
+        [], "--glossary", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
+    ),
 ) -> None:
     """Segment articles and write machine-translated drafts as PO files for review."""
+    from . import glossary as glossaries
     from .workflow import translate_articles
 
     cfg = state.config
@@ -77,8 +81,13 @@ def translate(
     engine_settings = dict(cfg.engine)
     if engine:
         engine_settings["name"] = engine
-    for report in translate_articles(articles, source_lang, targets, engine_settings, out_dir or cfg.path(cfg.locales), cfg.root):
-        out.print(report)
+    glossary_files = glossary or cfg.glossaries
+    terms = glossaries.load(glossary_files) if glossary_files else None
+    reports = translate_articles(
+        articles, source_lang, targets, engine_settings, out_dir or cfg.path(cfg.locales), cfg.root, terms, cfg.order_rules
+    )
+    for report in reports:
+        out.print(report, markup=False)
 
 
 @app.command()

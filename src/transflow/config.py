@@ -1,18 +1,21 @@
 """Project settings: built-in defaults, then ``transflow.toml``, then command-line flags.
 
-Relative paths in the file are relative to the file's folder (the project
-root), so a nightly job can run from anywhere with ``--config``.
+The defaults *are* the commented template that ``transflow init`` writes, so
+the two cannot disagree. Relative paths in the file are relative to the
+file's folder (the project root), so a nightly job can run from anywhere
+with ``--config``.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import languages
 from .errors import UsageError
+from .glossary.enforce import OrderRule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,6 +45,19 @@ models = ""
 # Newsroom glossaries (CSV/TSV or TBX), combined in this order.
 files = []
 
+# Word order between adjacent glossary terms, by entry type (the glossary's
+# "type" column). In Japanese the person comes before the title that precedes
+# it in English; from Japanese, the title goes first again.
+[[glossary.order]]
+target = "ja"
+sequence = ["title", "person"]
+output = "{person}{title}"
+
+[[glossary.order]]
+source = "ja"
+sequence = ["person", "title"]
+output = "{title} {person}"
+
 [engine]
 # "argos" (offline MT with installed Argos packages) or "none" (empty drafts for human translation).
 name = "argos"
@@ -59,16 +75,17 @@ min_translated = 80
 
 @dataclass
 class Config:
-    root: Path = field(default_factory=Path.cwd)
-    source: str = "en"
-    targets: list[str] = field(default_factory=lambda: ["vi", "ja"])
-    locales: Path = Path("locales")
-    localized: Path = Path("localized")
-    state: Path = Path(".transflow")
-    models: Path | None = None
-    glossaries: list[Path] = field(default_factory=list)
-    engine: dict[str, Any] = field(default_factory=lambda: {"name": "argos"})
-    min_translated: float = 80.0
+    root: Path
+    source: str
+    targets: list[str]
+    locales: Path
+    localized: Path
+    state: Path
+    models: Path | None
+    glossaries: list[Path]
+    order_rules: list[OrderRule]
+    engine: dict[str, Any]
+    min_translated: float
 
     def path(self, relative: Path) -> Path:
         """*relative* resolved against the project root (kept relative when the root is the current folder)."""
@@ -78,43 +95,64 @@ class Config:
 
 
 def load(explicit: Path | None = None) -> Config:
-    """Read *explicit* or ``./transflow.toml`` if present; defaults otherwise."""
+    """The defaults, overlaid with *explicit* or ``./transflow.toml`` if present."""
     path = explicit or Path(CONFIG_NAME)
+    defaults = tomllib.loads(TEMPLATE)
     if explicit is None and not path.is_file():
-        return Config()
+        return _from_mapping(defaults, Path.cwd(), Path("transflow defaults"))
     if not path.is_file():
         raise UsageError(f"{path}: no such config file; run 'transflow init' to write one")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise UsageError(f"{path}: invalid TOML ({err}); fix the file or rewrite it with 'transflow init --force'") from None
-    return _from_mapping(data, path.resolve().parent, path)
+    unknown = sorted(set(data) - set(defaults))
+    if unknown:
+        raise UsageError(f"{path}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(defaults))}")
+    tables = [key for key, value in defaults.items() if isinstance(value, dict)]
+    if any(not isinstance(data.get(key, {}), dict) for key in tables):
+        raise UsageError(f"{path}: {', '.join(f'[{key}]' for key in tables)} must be tables; see 'transflow init'")
+    merged = {key: {**value, **data[key]} if key in tables and key in data else data.get(key, value) for key, value in defaults.items()}
+    return _from_mapping(merged, path.resolve().parent, path)
+
+
+def _order_rule(rule: Any, origin: Path) -> OrderRule:
+    try:
+        sequence = tuple(str(kind) for kind in rule["sequence"])
+        output = str(rule["output"])
+        output.format(**{kind: "" for kind in sequence})
+    except (KeyError, TypeError, IndexError, ValueError):
+        raise UsageError(
+            f"{origin}: each [[glossary.order]] needs sequence = [\"title\", \"person\"] and an output using those names"
+        ) from None
+    return OrderRule(sequence, output, rule.get("target"), rule.get("source"))
 
 
 def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
-    known = {"source", "targets", "paths", "glossary", "engine", "build"}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise UsageError(f"{origin}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    config = Config(root=root)
+    paths, glossary = data["paths"], data["glossary"]
     try:
-        config.source = languages.check(str(data.get("source", config.source)))
-        targets = data.get("targets", config.targets)
-        if not isinstance(targets, list):
-            raise UsageError(f"{origin}: targets must be a list such as [\"vi\", \"ja\"]")
-        config.targets = [languages.check(str(t)) for t in targets]
+        source = languages.check(str(data["source"]))
+        if not isinstance(data["targets"], list):
+            raise UsageError('targets must be a list such as ["vi", "ja"]')
+        targets = [languages.check(str(t)) for t in data["targets"]]
+        min_translated = float(data["build"]["min_translated"])
     except UsageError as err:
         raise UsageError(f"{origin}: {err}") from None
-    paths = data.get("paths", {})
-    for key in ("locales", "localized", "state"):
-        if key in paths:
-            setattr(config, key, Path(paths[key]))
-    if paths.get("models"):
-        config.models = config.path(Path(paths["models"]))
-    config.glossaries = [config.path(Path(p)) for p in data.get("glossary", {}).get("files", [])]
-    config.engine = {"name": "argos", **data.get("engine", {})}
-    try:
-        config.min_translated = float(data.get("build", {}).get("min_translated", config.min_translated))
     except (TypeError, ValueError):
         raise UsageError(f"{origin}: build.min_translated must be a number from 0 to 100") from None
+    config = Config(
+        root=root,
+        source=source,
+        targets=targets,
+        locales=Path(paths["locales"]),
+        localized=Path(paths["localized"]),
+        state=Path(paths["state"]),
+        models=None,
+        glossaries=[],
+        order_rules=[_order_rule(rule, origin) for rule in glossary.get("order", [])],
+        engine=dict(data["engine"]),
+        min_translated=min_translated,
+    )
+    config.models = config.path(Path(paths["models"])) if paths.get("models") else None
+    config.glossaries = [config.path(Path(p)) for p in glossary.get("files", [])]
     return config

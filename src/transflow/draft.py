@@ -1,23 +1,27 @@
 """Drafting: an article's segments become PO units, reviewed ones kept, the rest sent to MT.
 
 One call per article and target language sends every segment that needs MT
-to the engine at once. Placeholders that do not survive are retried in the
-next form; a segment whose inline codes cannot be placed is drafted without
-them and flagged for the reviewer, never silently.
+to the engine at once, inline codes and glossary terms protected by
+placeholders. Placeholders that do not survive are retried in the next form;
+a segment that still fails is translated unprotected, its glossary terms put
+in where the model's own rendering of them can be found, and whatever could
+not be enforced is named in a comment on the (fuzzy) entry. Never a silently
+wrong draft.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .document import Segment, Unit
+from .document import InlineCode, Segment, Unit
 from .engines import Engine
-from .protect import FORMS, Protected, protect, restore, usable_forms
-
+from .glossary.enforce import Enforcer, TermSpan
+from .protect import FORMS, Form, Protected, protect, restore, usable_forms
 
 # Notes naming where a translation came from; they stay with it once it is reviewed.
 ORIGIN_PREFIXES = ("MT ", "TM ")
+CODES_LOST = "check markup: MT lost the inline codes; they are missing from this draft"
 
 
 @dataclass
@@ -26,6 +30,20 @@ class DraftStats:
     kept: int = 0
     machine: int = 0
     flagged: int = 0
+    terms_enforced: int = 0
+    terms_flagged: int = 0
+
+
+@dataclass
+class _Job:
+    """One segment on its way through MT."""
+
+    text: str
+    codes: Sequence[InlineCode]
+    terms: list[TermSpan]
+    forms: list[Form] = field(default_factory=list)
+    output: str | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
@@ -43,15 +61,17 @@ def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
 
 def draft(
     units: list[Unit],
-    codes: Mapping[str, Sequence],
+    codes: Mapping[str, Sequence[InlineCode]],
     previous: Mapping[str, Unit],
     engine: Engine,
     source: str,
     target: str,
+    enforcer: Enforcer | None = None,
 ) -> DraftStats:
     """Fill *units* in place: reviewed translations from *previous*, machine drafts for the rest."""
     stats = DraftStats(segments=len(units))
-    pending: list[Unit] = []
+    origin = engine.origin(source, target)
+    pending: list[tuple[Unit, _Job]] = []
     for unit in units:
         old = previous.get(unit.source)
         if old is not None:
@@ -60,46 +80,60 @@ def draft(
             unit.target, unit.fuzzy = old.target, False
             unit.notes += [note for note in old.notes if note.startswith(ORIGIN_PREFIXES)]
             stats.kept += 1
-        else:
-            pending.append(unit)
-    origin = engine.origin(source, target)
+            continue
+        job = _Job(unit.source, codes.get(unit.source, ()), [])
+        if enforcer is not None:
+            blocked = [(c.start, c.end) for c in job.codes]
+            job.terms, notes = enforcer.spans(unit.source, blocked)
+            unit.notes += enforcer.notes(job.terms) + notes
+        unit.target, unit.fuzzy = "", False
+        pending.append((unit, job))
     if origin is None or not pending:
-        for unit in pending:
-            unit.target, unit.fuzzy = "", False
         return stats
-    outputs = _machine_translate(pending, codes, engine, source, target)
-    for unit, (text, problem) in zip(pending, outputs):
-        unit.target, unit.fuzzy = text, True
-        unit.notes.append(origin)
-        if problem:
-            unit.notes.append(problem)
-            stats.flagged += 1
+    jobs = [job for _, job in pending]
+    _machine_translate(jobs, engine, source, target)
+    for unit, job in pending:
+        if enforcer is not None:
+            job.problems += enforcer.problems(job.output or "", job.terms)
+        unit.target, unit.fuzzy = job.output or "", True
+        unit.notes += [origin, *job.problems]
         stats.machine += 1
+        stats.flagged += bool(job.problems)
+        unenforced = sum("NOT ENFORCED" in problem for problem in job.problems)
+        stats.terms_flagged += unenforced
+        stats.terms_enforced += len(job.terms) - unenforced
     return stats
 
 
-def _machine_translate(
-    units: list[Unit], codes: Mapping[str, Sequence], engine: Engine, source: str, target: str
-) -> list[tuple[str, str | None]]:
-    """MT for *units*, retrying placeholder forms; (text, problem note or None) per unit."""
-    results: dict[int, tuple[str, str | None]] = {}
-    attempts = {i: usable_forms(unit.source) for i, unit in enumerate(units)}
+def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:
+    """Set each job's output: placeholders first, form after form, then the unprotected fallback."""
+    for job in jobs:
+        job.forms = usable_forms(job.text)
     while True:
-        batch: list[tuple[int, Protected]] = []
-        for i, forms in attempts.items():
-            if i not in results and forms:
-                batch.append((i, protect(units[i].source, codes.get(units[i].source, ()), forms.pop(0))))
+        batch: list[tuple[_Job, Protected]] = [
+            (job, protect(job.text, job.codes, job.forms.pop(0), job.terms)) for job in jobs if job.output is None and job.forms
+        ]
         if not batch:
             break
-        outputs = engine.translate([p.text for _, p in batch], source, target)
-        for (i, prepared), output in zip(batch, outputs):
-            restored = restore(prepared, output)
-            if restored is not None:
-                results[i] = (restored, None)
-    missing = [i for i in range(len(units)) if i not in results]
-    if missing:
-        bare = [protect(units[i].source, codes.get(units[i].source, ()), FORMS[0]) for i in missing]
-        texts = [FORMS[0].pattern().sub("", p.text) for p in bare]
-        for i, prepared, output in zip(missing, bare, engine.translate(texts, source, target)):
-            results[i] = (prepared.prefix + output + prepared.suffix, "check markup: MT lost the inline codes; they are missing from this draft")
-    return [results[i] for i in range(len(units))]
+        for (job, prepared), output in zip(batch, engine.translate([p.text for _, p in batch], source, target)):
+            job.output = restore(prepared, output)
+    failed = [job for job in jobs if job.output is None]
+    if failed:
+        _unprotected(failed, engine, source, target)
+
+
+def _unprotected(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:
+    """Translate without placeholders, then swap the model's rendering of each term for the glossary's."""
+    bare = [protect(job.text, job.codes, FORMS[0]) for job in jobs]
+    texts = [FORMS[0].pattern().sub("", prepared.text) for prepared in bare]
+    outputs = engine.translate(texts, source, target)
+    term_sources = list(dict.fromkeys(job.text[t.start : t.end] for job in jobs for t in job.terms))
+    renderings = dict(zip(term_sources, engine.translate(term_sources, source, target)))
+    for job, prepared, output in zip(jobs, bare, outputs):
+        for term in job.terms:
+            rendering = renderings.get(job.text[term.start : term.end], "").strip()
+            if rendering and term.replacement not in output and rendering in output:
+                output = output.replace(rendering, term.replacement, 1)
+        job.output = prepared.prefix + output + prepared.suffix
+        if prepared.replacements:
+            job.problems.append(CODES_LOST)

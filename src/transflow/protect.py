@@ -1,6 +1,6 @@
 """Placeholders: what MT must carry through untouched, and putting it back.
 
-Inline codes (and, later, glossary terms) are replaced by numbered
+Inline codes and glossary terms are replaced by numbered
 placeholders before MT and restored afterwards. Models drop, duplicate and
 garble placeholders, so every restore is verified; a caller retries with the
 next placeholder form when one does not survive. Codes that wrap a whole
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import CodeKind, InlineCode
+from .glossary.enforce import TermSpan
 
 
 @dataclass(frozen=True)
@@ -77,26 +78,33 @@ def strip_wrapping(text: str, codes: Sequence[InlineCode]) -> tuple[int, int]:
     return start, end
 
 
-def protect(text: str, codes: Sequence[InlineCode], form: Form) -> Protected:
-    """Replace *codes* in *text* by placeholders in *form*."""
+def protect(text: str, codes: Sequence[InlineCode], form: Form, terms: Sequence[TermSpan] = ()) -> Protected:
+    """Replace *codes* and glossary *terms* in *text* by placeholders in *form*.
+
+    A code is restored as itself, a term as its glossary target.
+    """
     start, end = strip_wrapping(text, codes)
-    inner = sorted((c for c in codes if start <= c.start and c.end <= end), key=lambda c: c.start)
+    spans = [(c.start, c.end, text[c.start : c.end], c) for c in codes if start <= c.start and c.end <= end]
+    spans += [(t.start, t.end, t.replacement, None) for t in terms if start <= t.start and t.end <= end]
+    spans.sort(key=lambda span: span[0])
     pieces, replacements, tight_before, tight_after = [], [], [], []
+    opens: dict[int, int] = {}
+    pairs = []
     cursor = start
-    for n, code in enumerate(inner, start=1):
-        pieces.append(text[cursor : code.start])
+    for n, (s_start, s_end, replacement, code) in enumerate(spans, start=1):
+        pieces.append(text[cursor:s_start])
         pieces.append(form.render(n))
-        replacements.append(text[code.start : code.end])
-        tight_before.append(code.start == start or not text[code.start - 1].isspace())
-        tight_after.append(code.end == end or not text[code.end].isspace())
-        cursor = code.end
+        replacements.append(replacement)
+        tight_before.append(s_start == start or not text[s_start - 1].isspace())
+        tight_after.append(s_end == end or not text[s_end].isspace())
+        if code is not None and code.kind is CodeKind.OPEN:
+            opens[code.pair] = n
+        elif code is not None and code.kind is CodeKind.CLOSE and code.pair in opens:
+            pairs.append((opens[code.pair], n))
+        cursor = s_end
     pieces.append(text[cursor:end])
-    opens = {code.pair: n for n, code in enumerate(inner, start=1) if code.kind is CodeKind.OPEN}
-    pairs = tuple(
-        (opens[code.pair], n) for n, code in enumerate(inner, start=1) if code.kind is CodeKind.CLOSE and code.pair in opens
-    )
     return Protected(
-        "".join(pieces), text[:start], text[end:], tuple(replacements), tuple(tight_before), tuple(tight_after), form, pairs
+        "".join(pieces), text[:start], text[end:], tuple(replacements), tuple(tight_before), tuple(tight_after), form, tuple(pairs)
     )
 
 

@@ -14,6 +14,8 @@ from .draft import collect_units, draft
 from .errors import TransflowError
 from .exchange import po
 from .formats import parser_for
+from .glossary import Glossary
+from .glossary.enforce import Enforcer, OrderRule
 from .segment import segments_of
 from .textio import read_text, relative_path
 
@@ -38,6 +40,8 @@ def translate_articles(
     engine_settings: dict[str, Any],
     locales: Path,
     root: Path,
+    glossary: Glossary | None = None,
+    order_rules: Sequence[OrderRule] = (),
 ) -> Iterator[str]:
     """Write ``locales/<lang>/<stem>.po`` for every article and target; yield a line per file.
 
@@ -48,6 +52,7 @@ def translate_articles(
     engine = engines.create(str(engine_settings.get("name", "argos")), engine_settings)
     for target in targets:
         engine.check(source, target)
+    enforcers = {target: Enforcer(glossary, source, target, order_rules) for target in targets} if glossary else {}
     for article in articles:
         segments = segments_of(article.doc, source)
         codes = {seg.text: seg.codes for seg in segments}
@@ -55,7 +60,7 @@ def translate_articles(
             path = locales / target / f"{article.path.stem}.po"
             previous = po.read(path) if path.exists() else po.Catalog([], source, target)
             units = collect_units(segments, article.reference)
-            stats = draft(units, codes, previous.by_source(), engine, source, target)
+            stats = draft(units, codes, previous.by_source(), engine, source, target, enforcers.get(target))
             catalog = po.Catalog(
                 units,
                 source,
@@ -66,7 +71,9 @@ def translate_articles(
             po.write(path, catalog, article.reference)
             yield (
                 f"{relative_path(path)}: {stats.segments} segments, {stats.kept} reviewed kept, "
-                f"{stats.machine} machine drafts (fuzzy)" + (f", {stats.flagged} flagged" if stats.flagged else "")
+                f"{stats.machine} machine drafts (fuzzy)"
+                + (f", {stats.terms_enforced} glossary terms enforced" if glossary else "")
+                + (f", {stats.flagged} flagged for the reviewer" if stats.flagged else "")
             )
 
 

@@ -1,0 +1,123 @@
+"""Glossaries as CSV/TSV: a header of language codes plus note, type, dnt and case_sensitive.
+
+A cell may hold variants separated by ``|``: the first is preferred, the
+others are accepted source forms and allowed target forms. A variant written
+``~form`` is deprecated: it must never appear in a translation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .. import languages
+from ..errors import TransflowError, UsageError
+from ..textio import read_text, write_atomic
+from . import ADMITTED, DEPRECATED, PREFERRED, Entry, Glossary, Term, languages_of
+from .problems import Problem
+
+FLAG_COLUMNS = ("note", "type", "dnt", "case_sensitive")
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"no", "n", "false", "0", ""}
+
+
+def read(path: Path) -> list[Entry]:
+    entries, problems = parse(path)
+    fatal = [p for p in problems if p.fatal]
+    if fatal:
+        raise UsageError(f"{fatal[0]}; run 'transflow glossary check {path}'")
+    return entries
+
+
+def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
+    """Entries and every problem found, each with file:line."""
+    text = read_text(path, "glossary").lstrip("\ufeff")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in text.splitlines()[0] else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [cell.strip() for cell in next(rows)]
+    except (StopIteration, csv.Error) as err:
+        raise TransflowError(f"{path}:1: no header row ({err}); start with a row such as en,vi,ja,note") from None
+    problems: list[Problem] = []
+    columns: dict[int, str] = {}
+    for index, name in enumerate(header):
+        key = name.lower()
+        if key in FLAG_COLUMNS:
+            columns[index] = key
+            continue
+        try:
+            columns[index] = languages.check(name)
+        except UsageError:
+            problems.append(Problem(f"{path}:1", f"unknown language column {name!r}", fatal=True))
+    if not any(value not in FLAG_COLUMNS for value in columns.values()):
+        problems.append(Problem(f"{path}:1", "no language columns; the header needs codes such as en,vi,ja", fatal=True))
+    entries = []
+    try:
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            entry = _entry(row, columns, f"{path}:{line}", problems)
+            if entry is not None:
+                entries.append(entry)
+    except csv.Error as err:
+        raise TransflowError(f"{path}:{rows.line_num}: malformed CSV ({err}); check the quoting") from None
+    return entries, problems
+
+
+def _entry(row: list[str], columns: dict[int, str], origin: str, problems: list[Problem]) -> Entry | None:
+    entry = Entry(origin=origin)
+    for index, column in columns.items():
+        cell = row[index].strip() if index < len(row) else ""
+        if column == "note":
+            entry.note = cell
+        elif column == "type":
+            entry.kind = cell.lower()
+        elif column in ("dnt", "case_sensitive"):
+            flag = _flag(cell, origin, column, problems)
+            if column == "dnt":
+                entry.dnt = bool(flag)
+            elif cell:
+                entry.case_sensitive = flag
+        elif cell:
+            entry.terms[column] = _terms(cell)
+        else:
+            problems.append(Problem(origin, f"empty {column} cell"))
+    if not entry.terms:
+        problems.append(Problem(origin, "row has no terms; it is skipped"))
+        return None
+    return entry
+
+
+def _terms(cell: str) -> list[Term]:
+    terms = []
+    for n, variant in enumerate(v.strip() for v in cell.split("|")):
+        if not variant:
+            continue
+        if variant.startswith("~"):
+            terms.append(Term(variant[1:].strip(), DEPRECATED))
+        else:
+            terms.append(Term(variant, PREFERRED if not terms else ADMITTED))
+    return terms
+
+
+def _flag(cell: str, origin: str, column: str, problems: list[Problem]) -> bool | None:
+    value = cell.lower()
+    if value in _YES:
+        return True
+    if value not in _NO:
+        problems.append(Problem(origin, f"{column} should be yes or no, not {cell!r}"))
+    return False
+
+
+def write(glossary: Glossary, path: Path) -> None:
+    langs = languages_of(glossary.entries)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t" if path.suffix.lower() == ".tsv" else ",", lineterminator="\n")
+    writer.writerow([*langs, *FLAG_COLUMNS])
+    for entry in glossary.entries:
+        cells = ["|".join(("~" if t.status == DEPRECATED else "") + t.text for t in entry.terms.get(lang, [])) for lang in langs]
+        case = "" if entry.case_sensitive is None else ("yes" if entry.case_sensitive else "no")
+        writer.writerow([*cells, entry.note, entry.kind, "yes" if entry.dnt else "", case])
+    write_atomic(path, buffer.getvalue())

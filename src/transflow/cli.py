@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(no_args_is_help=True, help="Install, list and remove offline MT models (Argos packages).")
 app.add_typer(models_app, name="models")
+glossary_app = typer.Typer(no_args_is_help=True, help="Check, list and convert newsroom glossaries (CSV/TSV, TBX).")
+app.add_typer(glossary_app, name="glossary")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -177,6 +179,53 @@ def models_remove(
 
     model = models.remove(languages.check(source), languages.check(target))
     out.print(f"removed {model.label}", markup=False)
+
+
+@glossary_app.command("check")
+def glossary_check(files: list[Path] = typer.Argument(..., help="Glossary files, checked together.")) -> None:
+    """Report duplicates, conflicting targets, empty cells and unknown languages (exit 1 if any)."""
+    from .glossary.check import check
+
+    problems = check(files)
+    for problem in problems:
+        out.print(f"{'error' if problem.fatal else 'warning'}: {problem}", markup=False)
+    if problems:
+        raise TransflowError(f"{len(problems)} problem(s) in {', '.join(map(str, files))}; fix the lines listed above")
+    out.print(f"{', '.join(map(str, files))}: no problems", markup=False)
+
+
+@glossary_app.command("show")
+def glossary_show(
+    files: list[Path] = typer.Argument(..., help="Glossary files, combined."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Only entries with a term in this language."),
+) -> None:
+    """List the entries of one or more glossaries."""
+    from . import glossary as glossaries
+
+    loaded = glossaries.load(files)
+    langs = glossaries.languages_of(loaded.entries)
+    chosen = languages.check(lang) if lang else None
+    table = Table(*langs, "type", "flags", "note")
+    for entry in loaded.entries:
+        if chosen and chosen not in entry.terms:
+            continue
+        cells = [" | ".join(t.text if t.status != "deprecated" else f"~{t.text}" for t in entry.terms.get(l, [])) for l in langs]
+        flags = ", ".join(f for f, on in (("dnt", entry.dnt), ("case-sensitive", entry.case_sensitive)) if on)
+        table.add_row(*cells, entry.kind, flags, entry.note)
+    out.print(table)
+
+
+@glossary_app.command("convert")
+def glossary_convert(
+    source: Path = typer.Argument(..., help="Input glossary (.csv, .tsv or .tbx)."),
+    target: Path = typer.Argument(..., help="Output glossary; the extension chooses the format."),
+) -> None:
+    """Convert a glossary between CSV/TSV and TBX (v3 is written)."""
+    from . import glossary as glossaries
+
+    loaded = glossaries.load([source])
+    glossaries.write(loaded, target)
+    out.print(f"wrote {len(loaded.entries)} entries to {target}", markup=False)
 
 
 def main() -> None:

@@ -80,9 +80,14 @@ class _LoadedModel:
 class ArgosEngine:
     name = "argos"
 
-    def __init__(self, settings: ArgosSettings | None = None) -> None:
+    def __init__(
+        self,
+        settings: ArgosSettings | None = None,
+        installed: dict[tuple[str, str], models.InstalledModel] | None = None,
+    ) -> None:
+        """*installed* replaces the discovery of installed packages (to run packages kept elsewhere)."""
         self.settings = settings or ArgosSettings()
-        self._installed: dict[tuple[str, str], models.InstalledModel] | None = None
+        self._installed = installed
         self._loaded: dict[Path, _LoadedModel] = {}
 
     @property

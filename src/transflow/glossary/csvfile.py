@@ -17,7 +17,7 @@ from ..textio import read_text, write_atomic
 from . import ADMITTED, DEPRECATED, PREFERRED, Entry, Glossary, Term, languages_of
 from .problems import Problem
 
-FLAG_COLUMNS = ("note", "type", "dnt", "case_sensitive")
+FLAG_COLUMNS = ("type", "note", "dnt", "case_sensitive")
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
 
@@ -119,5 +119,6 @@ def write(glossary: Glossary, path: Path) -> None:
     for entry in glossary.entries:
         cells = ["|".join(("~" if t.status == DEPRECATED else "") + t.text for t in entry.terms.get(lang, [])) for lang in langs]
         case = "" if entry.case_sensitive is None else ("yes" if entry.case_sensitive else "no")
-        writer.writerow([*cells, entry.note, entry.kind, "yes" if entry.dnt else "", case])
+        flags = {"type": entry.kind, "note": entry.note, "dnt": "yes" if entry.dnt else "", "case_sensitive": case}
+        writer.writerow([*cells, *(flags[column] for column in FLAG_COLUMNS)])
     write_atomic(path, buffer.getvalue())

@@ -98,12 +98,13 @@ class Enforcer:
 
     def problems(self, output: str, spans: Sequence[TermSpan]) -> list[str]:
         """What in *output* breaks the glossary: a required term missing, a deprecated one used."""
-        folded = fold(output, False)[0]
+        exact = fold(output, True)[0]
         found = []
         for span in spans:
             accepted = [span.replacement, *(span.entries[0].usable(self.target) if len(span.entries) == 1 else [])]
-            if not any(fold(form, False)[0] in folded for form in accepted):
+            if not any(fold(form, True)[0] in exact for form in accepted):
                 found.append(f"glossary: NOT ENFORCED: {span.replacement!r} is missing; fix this entry by hand")
+        folded = fold(output, False)[0]
         for folded_form, form in self.deprecated:
             if re.search(rf"(?<!\w){re.escape(folded_form)}(?!\w)", folded):
                 found.append(f"glossary: deprecated term {form!r} used")

@@ -363,3 +363,11 @@ def test_unprotected_fallback_swaps_the_models_rendering_for_the_glossary_term()
     assert unit.fuzzy
     assert "glossary: NOT ENFORCED: 'Thứ trưởng Bộ Ngoại giao' is missing; fix this entry by hand" in unit.notes
     assert stats.terms_enforced == 2 and stats.terms_flagged == 1
+
+
+def test_tone_marks_do_not_leak_across_scripts():
+    """A Vietnamese term followed directly by Japanese text (pivot output) is still found."""
+    enforcer = Enforcer(SMALL, "ja", "vi")
+    spans, _ = enforcer.spans("グエン・クオック・ズンは述べた。")
+    assert enforcer.problems("Nguyễn Quốc Dũngは述べた。", spans) == []
+    assert enforcer.problems("Nguyễn Quốc Dungは述べた。", spans) != []

@@ -95,8 +95,9 @@ def protect(text: str, codes: Sequence[InlineCode], form: Form, terms: Sequence[
         pieces.append(text[cursor:s_start])
         pieces.append(form.render(n))
         replacements.append(replacement)
-        tight_before.append(s_start == start or not text[s_start - 1].isspace())
-        tight_after.append(s_end == end or not text[s_end].isspace())
+        # Spacing is kept as in the source next to markup; around terms it is the model's.
+        tight_before.append(code is not None and (s_start == start or not text[s_start - 1].isspace()))
+        tight_after.append(code is not None and (s_end == end or not text[s_end].isspace()))
         if code is not None and code.kind is CodeKind.OPEN:
             opens[code.pair] = n
         elif code is not None and code.kind is CodeKind.CLOSE and code.pair in opens:

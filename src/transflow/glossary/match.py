@@ -46,7 +46,7 @@ def fold(text: str, case_sensitive: bool) -> tuple[str, list[int]]:
             if piece in _TONES:
                 pending.append((piece, index))
                 continue
-            if not piece.isalpha():
+            if not _syllable_part(piece):
                 flush()
             if not case_sensitive:
                 lowered = piece.lower()
@@ -55,6 +55,11 @@ def fold(text: str, case_sensitive: bool) -> tuple[str, list[int]]:
             origin.append(index)
     flush()
     return "".join(chars), origin
+
+
+def _syllable_part(piece: str) -> bool:
+    """Whether *piece* (after decomposition) continues a Latin syllable that a tone mark may end."""
+    return (piece.isascii() and piece.isalpha()) or piece in "đĐ" or bool(unicodedata.combining(piece))
 
 
 def _latin_word_char(ch: str) -> bool:

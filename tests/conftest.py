@@ -113,3 +113,11 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
     if shutil.which("msgfmt") is None:
         pytest.skip("GNU gettext msgfmt is not installed")
     return subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+
+
+def run_transflow(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``transflow ARGS`` in a fresh process (its own ARGOS_PACKAGES_DIR, as on another machine)."""
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "transflow", *map(str, args)], capture_output=True, text=True, env=environment, cwd=cwd, timeout=300
+    )

@@ -28,6 +28,8 @@ app.add_typer(glossary_app, name="glossary")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out.width = 240  # tables piped to a file or a log are not folded at 80 columns
 
 
 class State:
@@ -153,20 +155,107 @@ def models_list() -> None:
 def models_install(
     pair: list[str] = typer.Argument(None, help="FROM TO language codes, e.g. en vi."),
     file: Optional[Path] = typer.Option(None, "--file", help="Install a downloaded .argosmodel file (offline)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Download and install the package at URL."),
+    sha256: Optional[str] = typer.Option(None, "--sha256", help="With --url: refuse the download unless it has this SHA-256."),
+    all_pairs: bool = typer.Option(False, "--all", help="Install every pair the project's languages need (to and from English)."),
 ) -> None:
-    """Install a model from the Argos package index, or from a file."""
+    """Install models: from the Argos index (then transflow's catalogue), a URL, or a file."""
     from . import models
 
-    if file is not None:
-        if pair:
-            raise UsageError("give either FROM TO or --file, not both")
-        model = models.install_file(file)
-    else:
-        if not pair or len(pair) != 2:
-            raise UsageError("give the language pair, e.g. 'transflow models install en vi', or --file X.argosmodel")
-        source, target = (languages.check(code) for code in pair)
-        model = models.install_from_index(source, target)
-    out.print(f"installed {model.label} in {model.path}", markup=False)
+    chosen = [bool(pair), file is not None, url is not None, all_pairs]
+    if sum(chosen) != 1:
+        raise UsageError("give one of: FROM TO, --file X.argosmodel, --url URL, or --all")
+    if sha256 and url is None:
+        raise UsageError("--sha256 goes with --url")
+    with _download_progress() as progress:
+        if file is not None:
+            installed = [models.install_file(file)]
+        elif url is not None:
+            installed = [models.install_url(url, sha256, progress)]
+        elif all_pairs:
+            cfg = state.config
+            have = models.installed()
+            installed = [
+                models.install_pair(source, target, progress)
+                for source, target in models.project_pairs([cfg.source, *cfg.targets])
+                if (source, target) not in have
+            ]
+        else:
+            if len(pair) != 2:
+                raise UsageError("give the language pair, e.g. 'transflow models install en vi'")
+            source, target = (languages.check(code) for code in pair)
+            installed = [models.install_pair(source, target, progress)]
+    for model in installed:
+        out.print(f"installed {model.label} in {model.path}", markup=False)
+    if not installed:
+        out.print("every pair the project needs is already installed", markup=False)
+
+
+def _download_progress():
+    """A context giving a ``progress(done, total)`` callback: a bar on a terminal, nothing otherwise."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+
+    @contextmanager
+    def context():
+        if not err.is_terminal:
+            yield None
+            return
+        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(), console=err) as bar:
+            task = bar.add_task("downloading", total=None)
+
+            def update(done: int, total: int | None) -> None:
+                bar.update(task, completed=done, total=total)
+
+            yield update
+
+    return context()
+
+
+@models_app.command("doctor")
+def models_doctor() -> None:
+    """Check that every installed model loads, tokenizes and translates; show its licence."""
+    from . import models
+    from .doctor import examine
+
+    installed = models.installed()
+    if not installed:
+        raise UsageError(f"no models installed in {models.packages_dir()}; see 'transflow models install --help'")
+    failed = 0
+    for pair in sorted(installed):
+        report = examine(installed[pair])
+        status = "ok" if report.healthy else "FAILED"
+        out.print(f"{report.model.label}: {status}", markup=False)
+        for problem in report.problems:
+            out.print(f"  problem: {problem}", markup=False)
+        if report.sample:
+            out.print(f"  sample: {report.sample}", markup=False)
+        for line in report.licence:
+            out.print(f"  licence: {line}", markup=False)
+        failed += not report.healthy
+    if failed:
+        raise TransflowError(f"{failed} of {len(installed)} models failed; reinstall them with 'transflow models install'")
+
+
+@models_app.command("export-bundle")
+def models_export_bundle(out_file: Path = typer.Argument(..., help="The bundle to write (.zip).")) -> None:
+    """Pack every installed model into one file to carry to an offline machine."""
+    from .bundles import export_bundle
+
+    packed = export_bundle(out_file)
+    out.print(f"wrote {len(packed)} models to {out_file}: {', '.join(m.label for m in packed)}", markup=False)
+
+
+@models_app.command("import-bundle")
+def models_import_bundle(bundle: Path = typer.Argument(..., help="A bundle made by 'transflow models export-bundle'.")) -> None:
+    """Install every model of a bundle, after checking each file against the bundle's checksums."""
+    from .bundles import import_bundle
+
+    if not bundle.is_file():
+        raise UsageError(f"{bundle}: no such file; give a bundle made by 'transflow models export-bundle'")
+    for label in import_bundle(bundle):
+        out.print(f"installed {label}", markup=False)
 
 
 @models_app.command("remove")

@@ -7,14 +7,18 @@ imported lazily, after the configuration had its say.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
-import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from .download import DownloadError, Progress, fetch
 from .errors import TransflowError, UsageError
 
 PIVOT = "en"
@@ -137,39 +141,97 @@ def _pair_of(package_path: Path) -> tuple[str, str] | None:
     return metadata.get("from_code"), metadata.get("to_code")
 
 
-def install_from_index(source: str, target: str) -> InstalledModel:
-    """Download *source*→*target* from the Argos package index and install it."""
+def catalogue() -> list[dict]:
+    """Known packages the Argos index lacks, with size and SHA-256 (data, not code paths).
+
+    ``TRANSFLOW_MODEL_CATALOGUE`` may name another catalogue file (a mirror's, or a test's).
+    """
+    override = os.environ.get("TRANSFLOW_MODEL_CATALOGUE")
+    try:
+        text = Path(override).read_text(encoding="utf-8") if override else (resources.files("transflow") / "data" / "model_catalogue.json").read_text(encoding="utf-8")
+        entries = json.loads(text)
+    except (OSError, ValueError) as err:
+        raise UsageError(f"{override}: cannot read the model catalogue ({err}); fix TRANSFLOW_MODEL_CATALOGUE") from None
+    return [e for e in entries if isinstance(e, dict) and e.get("url")]
+
+
+def _index() -> list[dict]:
     from argostranslate import settings
 
-    offline_hint = (
+    base = os.environ.get("ARGOS_PACKAGE_INDEX") or settings.package_index
+    url = base.rstrip("/") + "/index.json"
+    with urllib.request.urlopen(url, timeout=_INDEX_TIMEOUT) as response:
+        index = json.loads(response.read())
+    if not isinstance(index, list):
+        raise ValueError("index.json is not a list of packages")
+    return index
+
+
+def _offline_hint(source: str, target: str) -> str:
+    return (
         f"offline, copy translate-{source}_{target}-*.argosmodel here and run "
         f"'transflow models install --file translate-{source}_{target}-1_9.argosmodel'"
     )
+
+
+def install_pair(source: str, target: str, progress: Progress | None = None) -> InstalledModel:
+    """Install *source*→*target* from the Argos package index, else from the built-in catalogue."""
+    reasons = []
     try:
-        with urllib.request.urlopen(settings.remote_package_index, timeout=_INDEX_TIMEOUT) as response:
-            index = json.loads(response.read())
+        entry = next(
+            (e for e in _index() if e.get("type", "translate") == "translate" and e.get("from_code") == source and e.get("to_code") == target),
+            None,
+        )
     except (urllib.error.URLError, OSError, ValueError) as err:
-        reason = getattr(err, "reason", err)
-        raise UsageError(f"cannot reach the Argos package index ({reason}); {offline_hint}") from None
-    entry = next(
-        (e for e in index if e.get("type", "translate") == "translate" and e.get("from_code") == source and e.get("to_code") == target),
-        None,
-    )
-    if entry is None:
-        raise UsageError(f"the Argos package index has no {source}→{target} package; {offline_hint}")
-    with tempfile.TemporaryDirectory() as tmp:
-        download = Path(tmp) / f"translate-{source}_{target}.argosmodel"
-        errors = []
-        for link in entry.get("links", []):
-            try:
-                with urllib.request.urlopen(link, timeout=_INDEX_TIMEOUT) as response, download.open("wb") as out:
-                    shutil.copyfileobj(response, out)
-                break
-            except (urllib.error.URLError, OSError) as err:
-                errors.append(str(getattr(err, "reason", err)))
-        else:
-            raise TransflowError(f"download of {source}→{target} failed ({'; '.join(errors) or 'no links'}); {offline_hint}")
-        return install_file(download)
+        entry = None
+        reasons.append(f"cannot reach the Argos package index ({getattr(err, 'reason', err)})")
+    else:
+        if entry is None:
+            reasons.append(f"the Argos package index has no {source}→{target} package")
+    if entry is not None:
+        links = [link for link in entry.get("links", []) if link]
+        return _install_download(links, None, None, progress, f"{source}→{target}")
+    known = next((e for e in catalogue() if e.get("from_code") == source and e.get("to_code") == target), None)
+    if known is None:
+        raise UsageError(f"{'; '.join(reasons)}, nor has transflow's catalogue; {_offline_hint(source, target)}")
+    try:
+        return _install_download([known["url"]], known.get("size"), known.get("sha256"), progress, f"{source}→{target}")
+    except DownloadError as err:
+        raise UsageError(f"{'; '.join(reasons)}, and the download from transflow's catalogue failed ({err.reason}); {_offline_hint(source, target)}") from None
+
+
+def install_url(url: str, sha256: str | None = None, progress: Progress | None = None) -> InstalledModel:
+    """Install the package at *url*, verified against *sha256* when given."""
+    if sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
+        raise UsageError(f"--sha256 {sha256!r} is not a SHA-256 (64 hexadecimal digits)")
+    return _install_download([url], None, sha256, progress, url)
+
+
+def _install_download(links: list[str], size: int | None, sha256: str | None, progress: Progress | None, label: str) -> InstalledModel:
+    from argostranslate import settings
+
+    if not links:
+        raise TransflowError(f"the index lists no download link for {label}; install it with --url or --file")
+    failure: DownloadError | None = None
+    for link in links:
+        name = PurePosixPath(urllib.parse.urlparse(link).path).name or "package.argosmodel"
+        dest = Path(settings.downloads_dir) / name
+        try:
+            fetch(link, dest, size=size, sha256=sha256, progress=progress)
+        except DownloadError as err:
+            failure = err
+            continue
+        try:
+            return install_file(dest)
+        finally:
+            dest.unlink(missing_ok=True)
+    raise failure
+
+
+def project_pairs(languages: list[str]) -> list[tuple[str, str]]:
+    """The direct pairs a project's languages need: each to and from English (the rest pivots)."""
+    others = [lang for lang in dict.fromkeys(languages) if lang != PIVOT]
+    return [pair for lang in others for pair in ((PIVOT, lang), (lang, PIVOT))]
 
 
 def remove(source: str, target: str) -> InstalledModel:

@@ -115,10 +115,10 @@ class ArgosEngine:
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         results = list(texts)
         for hop in self._route(source, target):
-            results = self._run(self._load(hop), results)
+            results = self._run(self.load(hop), results)
         return results
 
-    def _load(self, model: models.InstalledModel) -> _LoadedModel:
+    def load(self, model: models.InstalledModel) -> _LoadedModel:
         if model.path not in self._loaded:
             self._loaded[model.path] = _LoadedModel(model, self.settings)
         return self._loaded[model.path]

@@ -56,11 +56,10 @@ def main() -> None:
             for name, source in ARTICLES.items():
                 path = ROOT / "sample_articles" / name
                 segments = segments_of(parser_for(path)(path.read_text(encoding="utf-8")), source)
-                codes = {s.text: s.codes for s in segments}
                 for target in (lang for lang in ("en", "vi", "ja") if lang != source):
                     units = collect_units(segments, name)
                     enforcer = Enforcer(glossary, source, target, rules)
-                    stats = draft(units, codes, {}, mt, source, target, enforcer)
+                    stats = draft(units, {}, mt, source, target, enforcer)
                     row = totals.setdefault((source, target), [0, 0])
                     row[0] += stats.terms_enforced
                     row[1] += stats.terms_flagged

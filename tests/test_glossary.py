@@ -320,7 +320,7 @@ def test_careless_model_still_gets_every_term_or_flags_it(name, project, careles
     segments = segments_of(parser_for(path)(path.read_text(encoding="utf-8")), "en")
     units = collect_units(segments, name)
     enforcer = Enforcer(newsroom, "en", "vi", RULES)
-    stats = draft(units, {s.text: s.codes for s in segments}, {}, careless_engine, "en", "vi", enforcer)
+    stats = draft(units, {}, careless_engine, "en", "vi", enforcer)
     assert stats.terms_enforced > 20
     for unit in units:
         spans, _ = enforcer.spans(unit.source)
@@ -358,7 +358,7 @@ def test_unprotected_fallback_swaps_the_models_rendering_for_the_glossary_term()
 
     unit = Unit("The Foreign Minister of Japan met the Deputy Foreign Minister.")
     enforcer = Enforcer(SMALL, "en", "vi", RULES)
-    stats = draft([unit], {}, {}, PlaceholderEatingEngine(), "en", "vi", enforcer)
+    stats = draft([unit], {}, PlaceholderEatingEngine(), "en", "vi", enforcer)
     assert "Bộ trưởng Ngoại giao" in unit.target and "Nhật Bản" in unit.target
     assert unit.fuzzy
     assert "glossary: NOT ENFORCED: 'Thứ trưởng Bộ Ngoại giao' is missing; fix this entry by hand" in unit.notes

@@ -86,8 +86,8 @@ class GarblingEngine:
 
 def test_letter_form_is_tried_when_symbols_are_garbled():
     engine = GarblingEngine()
-    unit = Unit(TEXT)
-    draft([unit], {TEXT: CODES}, {}, engine, "en", "vi")
+    unit = Unit(TEXT, codes=tuple(CODES))
+    draft([unit], {}, engine, "en", "vi")
     assert unit.target == TEXT and unit.fuzzy
     assert unit.notes == ["MT garbling"]
     assert len(engine.calls) == len(FORMS)
@@ -104,7 +104,7 @@ class DroppingEngine:
 
 
 def test_codes_that_cannot_be_placed_are_flagged_not_silently_lost():
-    unit = Unit(TEXT)
-    draft([unit], {TEXT: CODES}, {}, DroppingEngine(), "en", "vi")
+    unit = Unit(TEXT, codes=tuple(CODES))
+    draft([unit], {}, DroppingEngine(), "en", "vi")
     assert unit.target == "Bản dịch không có mã." and unit.fuzzy
     assert CODES_LOST in unit.notes

@@ -125,7 +125,11 @@ class Segment:
 
 @dataclass
 class Unit:
-    """A source segment and its translation as exchanged with translators (a PO entry)."""
+    """A source segment and its translation as exchanged with translators (a PO entry).
+
+    ``codes`` locate the inline codes in ``source`` where the article is known;
+    XLIFF turns them into inline elements that CAT tools protect.
+    """
 
     source: str
     target: str = ""
@@ -134,6 +138,7 @@ class Unit:
     occurrences: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     translator_comment: str = ""
+    codes: tuple[InlineCode, ...] = ()
 
     @property
     def reviewed(self) -> bool:

@@ -52,7 +52,7 @@ def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
     for seg in segments:
         unit = units.get(seg.text)
         if unit is None:
-            unit = units[seg.text] = Unit(seg.text, notes=[f"block: {seg.block.kind}"])
+            unit = units[seg.text] = Unit(seg.text, notes=[f"block: {seg.block.kind}"], codes=seg.codes)
         occurrence = (reference, seg.block.line)
         if occurrence not in unit.occurrences:
             unit.occurrences.append(occurrence)
@@ -61,7 +61,6 @@ def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
 
 def draft(
     units: list[Unit],
-    codes: Mapping[str, Sequence[InlineCode]],
     previous: Mapping[str, Unit],
     engine: Engine,
     source: str,
@@ -81,7 +80,7 @@ def draft(
             unit.notes += [note for note in old.notes if note.startswith(ORIGIN_PREFIXES)]
             stats.kept += 1
             continue
-        job = _Job(unit.source, codes.get(unit.source, ()), [])
+        job = _Job(unit.source, unit.codes, [])
         if enforcer is not None:
             blocked = [(c.start, c.end) for c in job.codes]
             job.terms, notes = enforcer.spans(unit.source, blocked)

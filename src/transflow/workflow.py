@@ -55,12 +55,11 @@ def translate_articles(
     enforcers = {target: Enforcer(glossary, source, target, order_rules) for target in targets} if glossary else {}
     for article in articles:
         segments = segments_of(article.doc, source)
-        codes = {seg.text: seg.codes for seg in segments}
         for target in targets:
             path = locales / target / f"{article.path.stem}.po"
             previous = po.read(path) if path.exists() else po.Catalog([], source, target)
             units = collect_units(segments, article.reference)
-            stats = draft(units, codes, previous.by_source(), engine, source, target, enforcers.get(target))
+            stats = draft(units, previous.by_source(), engine, source, target, enforcers.get(target))
             catalog = po.Catalog(
                 units,
                 source,

@@ -72,8 +72,11 @@ def translate(
     glossary: list[Path] = typer.Option(
         [], "--glossary", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
     ),
+    file_format: str = typer.Option("po", "--format", help="po, xliff (1.2), xliff2, or a list such as po,xliff."),
 ) -> None:
-    """Segment articles and write machine-translated drafts as PO files for review."""
+    """Segment articles and write machine-translated drafts as PO (and/or XLIFF) files for review."""
+    from .exchange import parse_formats
+
     from . import glossary as glossaries
     from .workflow import translate_articles
 
@@ -85,20 +88,39 @@ def translate(
     engine_settings = dict(cfg.engine)
     if engine:
         engine_settings["name"] = engine
+    formats = parse_formats(file_format)
     glossary_files = glossary or cfg.glossaries
     terms = glossaries.load(glossary_files) if glossary_files else None
     reports = translate_articles(
-        articles, source_lang, targets, engine_settings, out_dir or cfg.path(cfg.locales), cfg.root, terms, cfg.order_rules
+        articles, source_lang, targets, engine_settings, out_dir or cfg.path(cfg.locales), cfg.root, terms, cfg.order_rules, formats
     )
     for report in reports:
         out.print(report, markup=False)
 
 
 @app.command()
+def convert(
+    source: Path = typer.Argument(..., help="A PO or XLIFF file."),
+    target: Path = typer.Argument(..., help="The file to write; .po or .xlf/.xliff chooses the format."),
+    xliff_version: str = typer.Option("1.2", "--xliff-version", help="XLIFF version to write: 1.2 or 2.0."),
+) -> None:
+    """Convert one article's translations between PO and XLIFF."""
+    from .workflow import convert_file
+
+    if xliff_version not in ("1.2", "2.0"):
+        raise UsageError(f"--xliff-version {xliff_version!r}: use 1.2 or 2.0")
+    for problem in convert_file(source, target, "xliff2" if xliff_version == "2.0" else "xliff", state.config):
+        err.print(f"warning: {problem}", markup=False)
+    out.print(f"wrote {target}", markup=False)
+
+
+@app.command()
 def build(
     article: Path = typer.Argument(..., help="The source article."),
     lang: str = typer.Option(..., "--lang", help="Target language to build."),
-    from_file: Optional[Path] = typer.Option(None, "--from", help="Reviewed PO file (default: locales/<lang>/<article>.po)."),
+    from_file: Optional[Path] = typer.Option(
+        None, "--from", help="Reviewed PO or XLIFF file (default: locales/<lang>/<article>.po)."
+    ),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: localized/<lang>/<file name>)."),
     include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Use machine drafts and other fuzzy entries too."),
     min_translated: Optional[float] = typer.Option(
@@ -113,7 +135,9 @@ def build(
     po_path = from_file or cfg.path(cfg.locales) / target / f"{article.stem}.po"
     out_path = output or cfg.path(cfg.localized) / target / article.name
     threshold = cfg.min_translated if min_translated is None else min_translated
-    result = build_article(article, po_path, target, cfg.source, include_fuzzy)
+    result, problems = build_article(article, po_path, target, cfg.source, include_fuzzy)
+    for problem in problems:
+        err.print(f"warning: {problem}", markup=False)
     for line, text in result.missing[:_LISTED]:
         err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
     if len(result.missing) > _LISTED:

@@ -1,0 +1,481 @@
+"""XLIFF 1.2 and 2.0 for CAT tools (OmegaT, memoQ, Trados, Okapi): Units to files and back.
+
+One ``<file>`` per article, a group per block, one unit per distinct source
+sentence with a stable id (a hash of its text). Inline codes become
+``<bpt>``/``<ept>``/``<ph>`` (1.2) or ``<pc>``/``<ph>`` with ``<originalData>``
+(2.0) carrying the exact Markdown or HTML, so CAT tools protect them and the
+round trip is lossless. States follow the standard: machine drafts are
+``needs-review-translation`` + ``mt-suggestion`` (1.2) or ``initial`` (2.0),
+reviewed ones ``translated``. A unit whose inline codes a translator damaged
+is reported by id and kept out of the build. Sentences the article no longer
+uses travel in a group marked ``translate="no"``, as PO obsolete entries do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..document import CodeKind, InlineCode, Unit
+from ..errors import TransflowError
+from ..textio import write_atomic
+from ..xmlsafe import parse as parse_xml
+from .po import Catalog
+
+XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+DAMAGED = "check markup: the translator damaged the inline codes"
+OBSOLETE = "obsolete"
+DATATYPES = {"text": "plaintext", "markdown": "x-markdown", "html": "html"}
+_REVIEWED_12 = {"translated", "final", "signed-off"}
+_REVIEWED_20 = {"translated", "reviewed", "final"}
+
+
+def unit_id(unit: Unit) -> str:
+    """Stable across runs and revisions: the same sentence keeps its id."""
+    key = f"{unit.context or ''}\x04{unit.source}".encode("utf-8")
+    return "u" + hashlib.sha1(key).hexdigest()[:12]
+
+
+# Inline codes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Code:
+    number: int
+    code: InlineCode
+    raw: str
+
+    @property
+    def tag_id(self) -> int:
+        """bpt/ept share the number of the opening code."""
+        return self.number
+
+
+def _source_pieces(text: str, codes: Sequence[InlineCode]) -> list[str | _Code]:
+    pieces: list[str | _Code] = []
+    numbers: dict[int, int] = {}
+    cursor = 0
+    for n, code in enumerate(sorted(codes, key=lambda c: c.start), start=1):
+        pieces.append(text[cursor : code.start])
+        number = n
+        if code.pair is not None:
+            number = numbers.setdefault(code.pair, n)
+        pieces.append(_Code(number, code, text[code.start : code.end]))
+        cursor = code.end
+    pieces.append(text[cursor:])
+    return [p for p in pieces if p != ""]
+
+
+def _target_pieces(text: str, source: list[str | _Code]) -> list[str | _Code]:
+    """Find the source's codes in a translation (they travel as their exact text)."""
+    pending = [p for p in source if isinstance(p, _Code)]
+    pieces: list[str | _Code] = []
+    buffer, i = [], 0
+    while i < len(text):
+        found = next((c for c in sorted(pending, key=lambda c: -len(c.raw)) if text.startswith(c.raw, i)), None)
+        if found is None:
+            buffer.append(text[i])
+            i += 1
+            continue
+        pieces.append("".join(buffer))
+        buffer = []
+        pieces.append(found)
+        pending.remove(found)
+        i += len(found.raw)
+    pieces.append("".join(buffer))
+    return [p for p in pieces if p != ""]
+
+
+def _preserve(*texts: str) -> bool:
+    return any(t != t.strip() or "  " in t or "\n" in t or "\t" in t for t in texts)
+
+
+# Writing -----------------------------------------------------------------------
+
+
+def write(path: Path, catalog: Catalog, article: str, datatype: str = "plaintext", version: str = "1.2") -> None:
+    """Write *catalog* (the translation of *article*) as XLIFF *version*, atomically."""
+    builder = _build12 if version == "1.2" else _build20
+    root = builder(catalog, article, datatype)
+    _indent(root)
+    write_atomic(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n")
+
+
+_CONTENT = {"source", "target", "note", "data", "context", "tool"}
+
+
+def _indent(element: etree._Element, level: int = 0) -> None:
+    """Indent the structure for diffs and eyes, never inside text-bearing elements (whitespace there is content)."""
+    if etree.QName(element).localname in _CONTENT or not len(element):
+        return
+    inner = "\n" + "  " * (level + 1)
+    element.text = inner
+    for child in element:
+        _indent(child, level + 1)
+        child.tail = inner
+    element[-1].tail = "\n" + "  " * level
+
+
+def _groups(catalog: Catalog) -> list[tuple[str, str, list[Unit]]]:
+    """(group id, block kind, units) in document order; a unit sits in its first block."""
+    groups: dict[str, tuple[str, list[Unit]]] = {}
+    for unit in catalog.units:
+        line = unit.occurrences[0][1] if unit.occurrences else 0
+        kind = next((n.split(": ", 1)[1] for n in unit.notes if n.startswith("block: ")), "paragraph")
+        groups.setdefault(f"b{line}", (kind, []))[1].append(unit)
+    result = [(gid, kind, units) for gid, (kind, units) in groups.items()]
+    if catalog.obsolete:
+        result.append((OBSOLETE, OBSOLETE, catalog.obsolete))
+    return result
+
+
+def _slug(kind: str) -> str:
+    return "-".join(kind.split()) or "paragraph"
+
+
+def _build12(catalog: Catalog, article: str, datatype: str) -> etree._Element:
+    def q(tag: str) -> str:
+        return f"{{{XLIFF12}}}{tag}"
+
+    root = etree.Element(q("xliff"), nsmap={None: XLIFF12}, version="1.2")
+    file = etree.SubElement(root, q("file"), original=article, datatype=datatype)
+    file.set("source-language", catalog.source_language or "")
+    file.set("target-language", catalog.language or "")
+    file.set("tool-id", "transflow")
+    header = etree.SubElement(file, q("header"))
+    etree.SubElement(header, q("tool"), {"tool-id": "transflow", "tool-name": "transflow"})
+    body = etree.SubElement(file, q("body"))
+    for gid, kind, units in _groups(catalog):
+        group = etree.SubElement(body, q("group"), id=gid, restype=f"x-{_slug(kind)}")
+        if gid == OBSOLETE:
+            group.set("translate", "no")
+        for unit in units:
+            _unit12(group, unit, q)
+    return root
+
+
+def _unit12(group: etree._Element, unit: Unit, q) -> None:
+    element = etree.SubElement(group, q("trans-unit"), id=unit_id(unit))
+    if _preserve(unit.source, unit.target):
+        element.set(XML_SPACE, "preserve")
+    pieces = _source_pieces(unit.source, unit.codes)
+    _inline12(etree.SubElement(element, q("source")), pieces, q)
+    target = etree.SubElement(element, q("target"))
+    if not unit.target:
+        target.set("state", "needs-translation")
+    elif unit.fuzzy:
+        target.set("state", "needs-review-translation")
+        qualifier = _qualifier(unit.notes)
+        if qualifier:
+            target.set("state-qualifier", qualifier)
+    else:
+        target.set("state", "translated")
+    _inline12(target, _target_pieces(unit.target, pieces), q)
+    for path, line in unit.occurrences:
+        context = etree.SubElement(element, q("context-group"), purpose="location")
+        etree.SubElement(context, q("context"), {"context-type": "sourcefile"}).text = path
+        etree.SubElement(context, q("context"), {"context-type": "linenumber"}).text = str(line)
+    if unit.context is not None:
+        context = etree.SubElement(element, q("context-group"), purpose="information")
+        etree.SubElement(context, q("context"), {"context-type": "x-msgctxt"}).text = unit.context
+    for note in unit.notes:
+        etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}).text = note
+    if unit.translator_comment:
+        etree.SubElement(element, q("note"), {"from": "translator"}).text = unit.translator_comment
+
+
+def _qualifier(notes: Sequence[str]) -> str | None:
+    if any(n.startswith("TM ") for n in notes):
+        return "leveraged-tm"
+    if any(n.startswith("MT ") for n in notes):
+        return "mt-suggestion"
+    return None
+
+
+def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
+    last = None
+    for piece in pieces:
+        if isinstance(piece, str):
+            if last is None:
+                element.text = (element.text or "") + piece
+            else:
+                last.tail = (last.tail or "") + piece
+            continue
+        kind = piece.code.kind
+        tag = "bpt" if kind is CodeKind.OPEN and piece.code.pair is not None else "ept" if kind is CodeKind.CLOSE and piece.code.pair is not None else "ph"
+        last = etree.SubElement(element, q(tag), id=str(piece.tag_id))
+        last.text = piece.raw
+
+
+def _build20(catalog: Catalog, article: str, datatype: str) -> etree._Element:
+    def q(tag: str) -> str:
+        return f"{{{XLIFF20}}}{tag}"
+
+    root = etree.Element(q("xliff"), nsmap={None: XLIFF20}, version="2.0")
+    root.set("srcLang", catalog.source_language or "")
+    root.set("trgLang", catalog.language or "")
+    file = etree.SubElement(root, q("file"), id="f1", original=article)
+    notes = etree.SubElement(file, q("notes"))
+    etree.SubElement(notes, q("note"), category="datatype").text = datatype
+    for gid, kind, units in _groups(catalog):
+        group = etree.SubElement(file, q("group"), id=gid, type=f"transflow:{_slug(kind)}")
+        if gid == OBSOLETE:
+            group.set("translate", "no")
+        for unit in units:
+            _unit20(group, unit, q)
+    return root
+
+
+def _unit20(group: etree._Element, unit: Unit, q) -> None:
+    element = etree.SubElement(group, q("unit"), id=unit_id(unit))
+    notes = etree.SubElement(element, q("notes"))
+    for path, line in unit.occurrences:
+        etree.SubElement(notes, q("note"), category="location").text = f"{path}:{line}"
+    if unit.context is not None:
+        etree.SubElement(notes, q("note"), category="msgctxt").text = unit.context
+    for note in unit.notes:
+        etree.SubElement(notes, q("note"), category="transflow").text = note
+    if unit.translator_comment:
+        etree.SubElement(notes, q("note"), category="translator").text = unit.translator_comment
+    if not len(notes):
+        element.remove(notes)
+    pieces = _source_pieces(unit.source, unit.codes)
+    codes = [p for p in pieces if isinstance(p, _Code)]
+    if codes:
+        data = etree.SubElement(element, q("originalData"))
+        for code in codes:
+            item = etree.SubElement(data, q("data"), id=f"d{code.code.start}")
+            item.text = code.raw
+            if _preserve(code.raw):
+                item.set(XML_SPACE, "preserve")
+    if _preserve(unit.source, unit.target):
+        element.set(XML_SPACE, "preserve")
+    segment = etree.SubElement(element, q("segment"))
+    if unit.target:
+        segment.set("state", "initial" if unit.fuzzy else "translated")
+        if unit.fuzzy and _qualifier(unit.notes):
+            segment.set("subState", f"transflow:{_qualifier(unit.notes)}")
+    _inline20(etree.SubElement(segment, q("source")), pieces, q)
+    if unit.target:
+        _inline20(etree.SubElement(segment, q("target")), _target_pieces(unit.target, pieces), q)
+
+
+def _inline20(element: etree._Element, pieces: list[str | _Code], q) -> None:
+    """``<pc>`` for properly nested pairs, ``<sc>``/``<ec>`` where a translation crosses them."""
+    nested = _nests(pieces)
+    stack = [element]
+    last: dict[int, etree._Element | None] = {0: None}
+
+    def add_text(text: str) -> None:
+        parent = stack[-1]
+        tail = last.get(len(stack) - 1)
+        if tail is None:
+            parent.text = (parent.text or "") + text
+        else:
+            tail.tail = (tail.tail or "") + text
+
+    for piece in pieces:
+        if isinstance(piece, str):
+            add_text(piece)
+            continue
+        ref = f"d{piece.code.start}"
+        paired = piece.code.pair is not None and piece.code.kind is not CodeKind.STANDALONE
+        if paired and nested and piece.code.kind is CodeKind.OPEN:
+            child = etree.SubElement(stack[-1], q("pc"), id=str(piece.tag_id), dataRefStart=ref)
+            last[len(stack) - 1] = child
+            stack.append(child)
+            last[len(stack) - 1] = None
+            continue
+        if paired and nested:
+            stack[-1].set("dataRefEnd", ref)
+            stack.pop()
+            continue
+        if paired and piece.code.kind is CodeKind.OPEN:
+            child = etree.SubElement(stack[-1], q("sc"), id=str(piece.tag_id), dataRef=ref)
+        elif paired:
+            child = etree.SubElement(stack[-1], q("ec"), startRef=str(piece.tag_id), dataRef=ref)
+        else:
+            child = etree.SubElement(stack[-1], q("ph"), id=str(piece.tag_id), dataRef=ref)
+        last[len(stack) - 1] = child
+
+
+def _nests(pieces: list[str | _Code]) -> bool:
+    stack: list[int] = []
+    for piece in pieces:
+        if isinstance(piece, str) or piece.code.pair is None or piece.code.kind is CodeKind.STANDALONE:
+            continue
+        if piece.code.kind is CodeKind.OPEN:
+            stack.append(piece.code.pair)
+        elif not stack or stack.pop() != piece.code.pair:
+            return False
+    return not stack
+
+
+# Reading -----------------------------------------------------------------------
+
+
+@dataclass
+class _Text:
+    """Native text rebuilt from an XLIFF source or target, with its codes."""
+
+    text: str
+    codes: list[InlineCode]
+    ids: Counter
+
+
+def read(path: Path) -> tuple[Catalog, list[str]]:
+    """The catalog in an XLIFF 1.2 or 2.0 file, and the units whose codes were damaged."""
+    root = parse_xml(path, "XLIFF file").getroot()
+    namespace = etree.QName(root).namespace
+    if etree.QName(root).localname != "xliff" or namespace not in (XLIFF12, XLIFF20):
+        raise TransflowError(f"{path}:{root.sourceline}: not an XLIFF 1.2 or 2.0 file; export it from your CAT tool as XLIFF")
+    reader = _read12 if namespace == XLIFF12 else _read20
+    return reader(root, path)
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None) -> _Text:
+    pieces: list[str] = []
+    codes: list[InlineCode] = []
+    ids: Counter = Counter()
+    length = 0
+
+    def emit(text: str) -> None:
+        nonlocal length
+        pieces.append(text)
+        length += len(text)
+
+    def code(raw: str, kind: CodeKind, ident: str) -> None:
+        pair = int(ident) if ident.isdigit() and kind is not CodeKind.STANDALONE else None
+        codes.append(InlineCode(length, length + len(raw), kind, pair))
+        ids[f"{kind.value}:{ident}"] += 1
+        emit(raw)
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            emit(node.text)
+        for child in node:
+            name = _local(child)
+            ident = child.get("startRef") or child.get("id") or ""
+            if name in ("bpt", "ept", "ph", "it") and data is None:
+                kind = {"bpt": CodeKind.OPEN, "ept": CodeKind.CLOSE}.get(name, CodeKind.STANDALONE)
+                code("".join(child.itertext()), kind, ident)
+            elif name == "pc" and data is not None:
+                code(data.get(child.get("dataRefStart", ""), ""), CodeKind.OPEN, ident)
+                walk(child)
+                code(data.get(child.get("dataRefEnd", ""), ""), CodeKind.CLOSE, ident)
+            elif name in ("sc", "ec", "ph") and data is not None:
+                kind = {"sc": CodeKind.OPEN, "ec": CodeKind.CLOSE}.get(name, CodeKind.STANDALONE)
+                code(data.get(child.get("dataRef", ""), ""), kind, ident)
+            else:
+                walk(child)
+            if child.tail:
+                emit(child.tail)
+
+    if element is not None:
+        walk(element)
+    return _Text("".join(pieces), codes, ids)
+
+
+def _damaged(source: _Text, target: _Text) -> bool:
+    if not target.text or source.ids == target.ids:
+        return False if not target.text else _crossed(target)
+    return True
+
+
+def _crossed(target: _Text) -> bool:
+    seen: set[int | None] = set()
+    for code in target.codes:
+        if code.kind is CodeKind.OPEN:
+            seen.add(code.pair)
+        elif code.kind is CodeKind.CLOSE and code.pair not in seen:
+            return True
+    return False
+
+
+def _finish(unit: Unit, source: _Text, target: _Text, ident: str, path: Path, problems: list[str]) -> Unit:
+    unit.codes = tuple(source.codes)
+    if _damaged(source, target):
+        problems.append(f"{path}: unit {ident}: the inline codes of the translation do not match the source; kept out of the build, fix the tags in your CAT tool")
+        unit.fuzzy = True
+        unit.notes.append(DAMAGED)
+    return unit
+
+
+def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
+    file = next((e for e in root if _local(e) == "file"), None)
+    if file is None:
+        raise TransflowError(f"{path}: the XLIFF file has no <file> element; export it again")
+    catalog = Catalog([], file.get("source-language"), file.get("target-language"))
+    problems: list[str] = []
+    for element in file.iter(f"{{{XLIFF12}}}trans-unit"):
+        source = _rebuild(element.find(f"{{{XLIFF12}}}source"))
+        target_element = element.find(f"{{{XLIFF12}}}target")
+        target = _rebuild(target_element)
+        state = target_element.get("state", "") if target_element is not None else ""
+        reviewed = element.get("approved") == "yes" or state in _REVIEWED_12 or (bool(target.text) and not state)
+        unit = Unit(source.text, target.text, fuzzy=bool(target.text) and not reviewed)
+        for context_group in element.iter(f"{{{XLIFF12}}}context-group"):
+            contexts = {c.get("context-type"): c.text or "" for c in context_group}
+            if "sourcefile" in contexts and contexts.get("linenumber", "").isdigit():
+                unit.occurrences.append((contexts["sourcefile"], int(contexts["linenumber"])))
+            if "x-msgctxt" in contexts:
+                unit.context = contexts["x-msgctxt"]
+        for note in element.iter(f"{{{XLIFF12}}}note"):
+            if note.get("from") == "translator":
+                unit.translator_comment = note.text or ""
+            else:
+                unit.notes.append(note.text or "")
+        unit = _finish(unit, source, target, element.get("id", "?"), path, problems)
+        parent = element.getparent()
+        (catalog.obsolete if parent is not None and parent.get("id") == OBSOLETE else catalog.units).append(unit)
+    return catalog, problems
+
+
+def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
+    catalog = Catalog([], root.get("srcLang"), root.get("trgLang"))
+    problems: list[str] = []
+    for element in root.iter(f"{{{XLIFF20}}}unit"):
+        data = {d.get("id"): "".join(d.itertext()) for d in element.iter(f"{{{XLIFF20}}}data")}
+        segments = list(element.iter(f"{{{XLIFF20}}}segment"))
+        source = _join([_rebuild(s.find(f"{{{XLIFF20}}}source"), data) for s in segments])
+        target = _join([_rebuild(s.find(f"{{{XLIFF20}}}target"), data) for s in segments])
+        states = {s.get("state", "initial") for s in segments}
+        reviewed = bool(target.text) and states <= _REVIEWED_20
+        unit = Unit(source.text, target.text, fuzzy=bool(target.text) and not reviewed)
+        for note in element.iter(f"{{{XLIFF20}}}note"):
+            category, text = note.get("category"), note.text or ""
+            if category == "location" and ":" in text and text.rsplit(":", 1)[1].isdigit():
+                where, line = text.rsplit(":", 1)
+                unit.occurrences.append((where, int(line)))
+            elif category == "msgctxt":
+                unit.context = text
+            elif category == "translator":
+                unit.translator_comment = text
+            else:
+                unit.notes.append(text)
+        unit = _finish(unit, source, target, element.get("id", "?"), path, problems)
+        parent = element.getparent()
+        (catalog.obsolete if parent is not None and parent.get("id") == OBSOLETE else catalog.units).append(unit)
+    return catalog, problems
+
+
+def _join(parts: list[_Text]) -> _Text:
+    """A unit split into several segments by a CAT tool reads as one sentence again."""
+    text, codes, ids, offset = [], [], Counter(), 0
+    for part in parts:
+        codes += [InlineCode(c.start + offset, c.end + offset, c.kind, c.pair) for c in part.codes]
+        ids.update(part.ids)
+        text.append(part.text)
+        offset += len(part.text)
+    return _Text("".join(text), codes, ids)

@@ -1,0 +1,161 @@
+"""XLIFF 1.2 and 2.0: valid against the OASIS schemas, read by translate-toolkit, lossless round trips."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+
+from conftest import SCHEMAS
+from transflow.exchange import po, xliff
+
+LANGS = {"asean-japan.txt": "en", "mekong-summit.md": "en", "hoi-nghi-asean.txt": "vi", "asean-nihon.txt": "ja"}
+NEWSROOM = Path(__file__).resolve().parent.parent / "glossaries" / "newsroom.csv"
+
+
+def schema(version: str) -> etree.XMLSchema:
+    path = SCHEMAS / ("xliff12/xliff-core-1.2-strict.xsd" if version == "1.2" else "xliff20/xliff_core_2.0.xsd")
+    if not path.exists():
+        pytest.skip("the OASIS XSDs (../shared/schemas) are not available")
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+@pytest.mark.parametrize("fmt,version", [("xliff", "1.2"), ("xliff2", "2.0")])
+@pytest.mark.parametrize("name", sorted(LANGS))
+def test_every_sample_validates_against_the_oasis_schema(name, fmt, version, project, cli, installed_models):
+    xsd = schema(version)
+    source = LANGS[name]
+    target = "ja" if source != "ja" else "vi"
+    result = cli("translate", f"sample_articles/{name}", "--from", source, "--to", target, "--format", fmt, "--glossary", NEWSROOM)
+    assert result.code == 0, result.stderr
+    path = Path("locales") / target / f"{Path(name).stem}.xlf"
+    assert xsd.validate(etree.parse(str(path))), xsd.error_log
+    assert not (Path("locales") / target / f"{Path(name).stem}.po").exists()
+
+
+def test_translate_toolkit_sees_the_same_units(project, cli, installed_models):
+    from translate.storage import factory
+
+    cli("translate", "sample_articles/mekong-summit.md", "--to", "vi", "--format", "po,xliff")
+    ours = polib.pofile("locales/vi/mekong-summit.po")
+    store = factory.getobject("locales/vi/mekong-summit.xlf")
+    units = [u for u in store.units if not u.isheader()]
+    assert [u.source for u in units] == [e.msgid for e in ours]
+    assert [u.target for u in units] == [e.msgstr for e in ours]
+    assert all(u.isfuzzy() for u in units) and len(units) == len(ours)
+    assert units[0].getlocations() == [f"{path}:{line}" for path, line in ours[0].occurrences]
+
+
+def test_inline_codes_become_xliff_inline_elements(project, cli, installed_models):
+    cli("translate", "sample_articles/mekong-summit.md", "--to", "vi", "--format", "xliff")
+    root = etree.parse("locales/vi/mekong-summit.xlf").getroot()
+    ns = {"x": xliff.XLIFF12}
+    link = next(s for s in root.iterfind(".//x:source", ns) if "Strategy" in "".join(s.itertext()))
+    tags = [(etree.QName(e).localname, e.text) for e in link]
+    assert tags == [("bpt", "["), ("ept", "](https://www.mofa.go.jp/region/asia-paci/mekong/index.html)")]
+    assert "mofa.go.jp" not in (link.text or "") + "".join(e.tail or "" for e in link)
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_po_xliff_po_round_trip_keeps_everything(version, project, cli, installed_models):
+    cli("translate", "sample_articles/mekong-summit.md", "--to", "ja")
+    original = polib.pofile("locales/ja/mekong-summit.po")
+    original[0].msgstr, original[0].flags = "確認済みの訳", []
+    original[1].msgctxt = "subtitle"
+    original[1].tcomment = "ask the desk"
+    original.save()
+    assert cli("convert", "locales/ja/mekong-summit.po", "out.xlf", "--xliff-version", version).code == 0
+    assert cli("convert", "out.xlf", "back.po").code == 0
+    back = polib.pofile("back.po")
+    fields = lambda e: (e.msgid, e.msgstr, e.fuzzy, e.msgctxt, e.occurrences, e.comment, e.tcomment)  # noqa: E731
+    assert [fields(e) for e in back] == [fields(e) for e in polib.pofile("locales/ja/mekong-summit.po")]
+    assert back.metadata["Language"] == "ja" and back.metadata["X-Source-Language"] == "en"
+
+
+def test_states_on_import(tmp_path):
+    path = tmp_path / "review.xlf"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="{xliff.XLIFF12}" version="1.2"><file original="a.txt" datatype="plaintext" source-language="en" target-language="vi"><body>
+<trans-unit id="1"><source>One.</source><target state="translated">Một.</target></trans-unit>
+<trans-unit id="2"><source>Two.</source><target state="needs-review-translation">Hai.</target></trans-unit>
+<trans-unit id="3"><source>Three.</source><target state="final">Ba.</target></trans-unit>
+<trans-unit id="4" approved="yes"><source>Four.</source><target state="needs-review-translation">Bốn.</target></trans-unit>
+<trans-unit id="5"><source>Five.</source><target state="signed-off">Năm.</target></trans-unit>
+<trans-unit id="6"><source>Six.</source><target state="needs-translation"/></trans-unit>
+</body></file></xliff>""",
+        encoding="utf-8",
+    )
+    catalog, problems = xliff.read(path)
+    assert [(u.source, u.reviewed, u.fuzzy) for u in catalog.units] == [
+        ("One.", True, False),
+        ("Two.", False, True),
+        ("Three.", True, False),
+        ("Four.", True, False),
+        ("Five.", True, False),
+        ("Six.", False, False),
+    ]
+    assert problems == []
+
+
+def test_damaged_codes_are_reported_and_kept_out_of_the_build(project, cli, installed_models):
+    cli("translate", "sample_articles/mekong-summit.md", "--to", "vi", "--format", "xliff")
+    path = Path("locales/vi/mekong-summit.xlf")
+    tree = etree.parse(str(path))
+    ns = {"x": xliff.XLIFF12}
+    for target in tree.iterfind(".//x:target", ns):
+        target.set("state", "translated")
+    damaged = next(u for u in tree.iterfind(".//x:trans-unit", ns) if "Strategy" in "".join(u.find("x:source", ns).itertext()))
+    damaged_target = damaged.find("x:target", ns)
+    damaged_target.remove(damaged_target[-1])  # the translator deleted the link's closing code
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    result = cli("build", "sample_articles/mekong-summit.md", "--lang", "vi", "--from", path)
+    assert result.code == 0, result.stderr
+    assert f"unit {damaged.get('id')}: the inline codes of the translation do not match the source" in result.stderr
+    assert "untranslated: The leaders adopted the [Tokyo Strategy 2026]" in result.stderr
+    built = Path("localized/vi/mekong-summit.md").read_text(encoding="utf-8")
+    assert "[Tokyo Strategy 2026](https://www.mofa.go.jp/region/asia-paci/mekong/index.html)" in built
+
+
+def test_build_from_xliff2(project, cli, installed_models):
+    cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--format", "xliff2")
+    result = cli("build", "sample_articles/asean-japan.txt", "--lang", "vi", "--from", "locales/vi/asean-japan.xlf", "--include-fuzzy")
+    assert result.code == 0, result.stderr
+    assert Path("localized/vi/asean-japan.txt").read_text(encoding="utf-8") == Path("sample_articles/asean-japan.txt").read_text(encoding="utf-8")
+
+
+def test_xliff_only_project_keeps_reviewed_and_obsolete_units(project, cli, installed_models):
+    article = Path("sample_articles/asean-japan.txt")
+    cli("translate", article, "--to", "vi", "--format", "xliff")
+    path = Path("locales/vi/asean-japan.xlf")
+    catalog, _ = xliff.read(path)
+    reviewed = next(u for u in catalog.units if u.source == "Other news")
+    reviewed.target, reviewed.fuzzy = "Tin khác", False
+    xliff.write(path, catalog, str(article))
+    article.write_text(article.read_text(encoding="utf-8").replace("Other news", "More news"), encoding="utf-8")
+    cli("translate", article, "--to", "vi", "--format", "xliff")
+    again, _ = xliff.read(path)
+    assert [(u.source, u.target) for u in again.obsolete] == [("Other news", "Tin khác")]
+    schema("1.2").assertValid(etree.parse(str(path)))
+
+
+def test_malicious_xliff_is_refused(project, cli):
+    Path("bomb.xlf").write_text(
+        '<?xml version="1.0"?><!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        f'<xliff xmlns="{xliff.XLIFF12}" version="1.2"><file original="a" datatype="plaintext" source-language="en"><body>'
+        "<trans-unit id='1'><source>&b;</source></trans-unit></body></file></xliff>"
+    )
+    result = cli("convert", "bomb.xlf", "out.po")
+    assert result.code == 1 and "declares XML entities" in result.stderr
+    assert not Path("out.po").exists()
+    Path("xxe.xlf").write_text('<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://example.invalid/x.dtd"><xliff/>')
+    assert cli("convert", "xxe.xlf", "out.po").code == 1
+
+
+def test_format_errors(project, cli):
+    result = cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none", "--format", "docx")
+    assert result.code == 2 and "unknown format" in result.stderr
+    result = cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none", "--format", "xliff,xliff2")
+    assert result.code == 2
+    Path("notxliff.xlf").write_text("<root/>")
+    assert cli("convert", "notxliff.xlf", "x.po").code == 1

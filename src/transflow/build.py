@@ -41,5 +41,5 @@ def build(doc: Document, units: Mapping[str, Unit], source: str, target: str, in
         result.missing.append((seg.block.line, seg.text))
         return seg.text
 
-    result.text = doc.render(lambda block: rejoin(block, source, target, translate))
+    result.text = doc.render(lambda block: target if block.role == "language" else rejoin(block, source, target, translate))
     return result

@@ -64,7 +64,7 @@ def init(force: bool = typer.Option(False, "--force", help="Overwrite an existin
 
 @app.command()
 def translate(
-    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md)."),
+    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html)."),
     to: Optional[str] = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml)."),
     source: Optional[str] = typer.Option(None, "--from", help="Source language of the articles (default: en)."),
     engine: Optional[str] = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts)."),

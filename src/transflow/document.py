@@ -42,7 +42,9 @@ class Block:
 
     ``raw`` is the exact source span; ``text`` is what translators see (soft
     line breaks and container prefixes folded, quoting removed). ``encode``
-    names how a translation is written back into the file format.
+    names how a translation is written back into the file format. A block
+    whose ``role`` is ``language`` holds the document's language code, which
+    a build sets to the target language.
     """
 
     kind: str
@@ -51,9 +53,32 @@ class Block:
     text: str
     codes: tuple[InlineCode, ...] = ()
     encode: str = "verbatim"
+    role: str = "text"
+    inner: tuple[InnerBlock, ...] = ()
 
     def render(self, translated: str) -> str:
         return self.raw if translated == self.text else ENCODERS[self.encode](translated)
+
+
+@dataclass
+class InnerBlock:
+    """A block that lives inside one of its parent's inline codes (an ``abbr`` title in a paragraph).
+
+    ``anchor`` is the exact markup around it (``title="…"``), which translations
+    carry verbatim; rendering swaps the value inside every copy of the anchor.
+    """
+
+    block: Block
+    anchor: str
+    value_start: int
+    value_end: int
+
+    def apply(self, text: str, translated: str) -> str:
+        value = self.block.render(translated)
+        if value == self.block.raw:
+            return text
+        replacement = self.anchor[: self.value_start] + value + self.anchor[self.value_end :]
+        return text.replace(self.anchor, replacement)
 
 
 @dataclass
@@ -65,14 +90,26 @@ class Document:
 
     @property
     def blocks(self) -> list[Block]:
-        return [part for part in self.parts if isinstance(part, Block)]
+        """Every block, inner ones right after their parent."""
+        found = []
+        for part in self.parts:
+            if isinstance(part, Block):
+                found.append(part)
+                found.extend(inner.block for inner in part.inner)
+        return found
 
     def render(self, translate_block: Callable[[Block], str]) -> str:
         """Reassemble the file, asking *translate_block* for each block's text."""
-        return "".join(
-            part if isinstance(part, str) else part.render(translate_block(part))
-            for part in self.parts
-        )
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            text = part.render(translate_block(part))
+            for inner in part.inner:
+                text = inner.apply(text, translate_block(inner.block))
+            out.append(text)
+        return "".join(out)
 
 
 def _yaml_scalar(text: str) -> str:
@@ -88,6 +125,7 @@ ENCODERS: Mapping[str, Callable[[str], str]] = {
     "verbatim": lambda text: text,
     "yaml": _yaml_scalar,
     "html-attribute": _html_attribute,
+    "html-lang-attribute": lambda code: f' lang="{_html_attribute(code)}"',
 }
 
 

@@ -204,6 +204,8 @@ def segments_of(doc: Document, lang: str) -> list[Segment]:
     """Every translatable segment of *doc*, in document order."""
     found = []
     for block in doc.blocks:
+        if block.role != "text":
+            continue
         for start, end in segment(block.text, lang, block.codes):
             piece = Segment(block, start, end)
             if piece.translatable:

@@ -15,11 +15,11 @@ from .config import Config
 from .errors import TransflowError, UsageError
 from . import exchange
 from .exchange import po, xliff
-from .formats import parser_for
+from .formats import parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
 from .segment import segments_of
-from .textio import read_text, relative_path
+from .textio import relative_path
 
 
 @dataclass
@@ -30,9 +30,7 @@ class Article:
 
     @classmethod
     def load(cls, path: Path, root: Path) -> Article:
-        parse = parser_for(path)
-        doc = parse(read_text(path))
-        return cls(path, doc, relative_path(path, root))
+        return cls(path, parse_file(path), relative_path(path, root))
 
 
 def translate_articles(
@@ -102,7 +100,7 @@ def build_article(
 
     Units whose inline codes a translator damaged are left out, even as drafts.
     """
-    doc = parser_for(article_path)(read_text(article_path))
+    doc = parse_file(article_path)
     catalog, problems = exchange.read(translations)
     if catalog.language and catalog.language != target:
         raise TransflowError(f"{translations}: is a {catalog.language} file, not {target}; give the {target} file with --from")
@@ -127,7 +125,7 @@ def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> 
     datatype = "plaintext"
     article = next((p for p in (Path(reference), cfg.root / reference) if p.is_file()), None)
     if suffix != ".po" and article is not None:
-        doc = parser_for(article)(read_text(article))
+        doc = parse_file(article)
         datatype = xliff.DATATYPES.get(doc.format, "plaintext")
         codes = {seg.text: seg.codes for seg in segments_of(doc, catalog.source_language or cfg.source)}
         for unit in catalog.units + catalog.obsolete:

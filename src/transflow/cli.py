@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -62,23 +63,43 @@ def init(force: bool = typer.Option(False, "--force", help="Overwrite an existin
     out.print(f"wrote {path}")
 
 
+_TO = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml).")
+_FROM = typer.Option(None, "--from", help="Source language of the articles (default: en).")
+_ENGINE = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts).")
+_OUT_DIR = typer.Option(None, "--out-dir", help="Write PO/XLIFF files under DIR/<lang>/ instead of locales/.")
+_GLOSSARY = typer.Option(
+    [], "--glossary", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
+)
+_FORMAT = typer.Option("po", "--format", help="po, xliff (1.2), xliff2, or a list such as po,xliff.")
+_WAIT = typer.Option(0.0, "--wait", min=0, help="If another run holds the project, wait up to SECONDS for it.")
+
+
 @app.command()
 def translate(
     articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html)."),
-    to: Optional[str] = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml)."),
-    source: Optional[str] = typer.Option(None, "--from", help="Source language of the articles (default: en)."),
-    engine: Optional[str] = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts)."),
-    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write PO files under DIR/<lang>/ instead of locales/."),
-    glossary: list[Path] = typer.Option(
-        [], "--glossary", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
-    ),
-    file_format: str = typer.Option("po", "--format", help="po, xliff (1.2), xliff2, or a list such as po,xliff."),
+    to: Optional[str] = _TO,
+    source: Optional[str] = _FROM,
+    engine: Optional[str] = _ENGINE,
+    out_dir: Optional[Path] = _OUT_DIR,
+    glossary: list[Path] = _GLOSSARY,
+    file_format: str = _FORMAT,
+    wait: float = _WAIT,
 ) -> None:
     """Segment articles and write machine-translated drafts as PO (and/or XLIFF) files for review."""
-    from .exchange import parse_formats
-
-    from . import glossary as glossaries
+    from .lock import project_lock
     from .workflow import translate_articles
+
+    settings = _settings(to, source, engine, out_dir, glossary, file_format)
+    lock = project_lock(state.config.path(state.config.state), wait)
+    for report in translate_articles(articles, settings, lock):
+        out.print(report, markup=False)
+
+
+def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | None = None):
+    """The run's settings from flags over transflow.toml."""
+    from . import glossary as glossaries
+    from .exchange import parse_formats
+    from .workflow import Settings
 
     cfg = state.config
     source_lang = languages.check(source) if source else cfg.source
@@ -88,14 +109,123 @@ def translate(
     engine_settings = dict(cfg.engine)
     if engine:
         engine_settings["name"] = engine
+    if jobs:
+        engine_settings["inter_threads"] = jobs
+        engine_settings["intra_threads"] = max(1, (os.cpu_count() or 1) // jobs)
     formats = parse_formats(file_format)
     glossary_files = glossary or cfg.glossaries
-    terms = glossaries.load(glossary_files) if glossary_files else None
-    reports = translate_articles(
-        articles, source_lang, targets, engine_settings, out_dir or cfg.path(cfg.locales), cfg.root, terms, cfg.order_rules, formats
+    return Settings(
+        source=source_lang,
+        targets=targets,
+        engine=engine_settings,
+        locales=out_dir or cfg.path(cfg.locales),
+        root=cfg.root,
+        glossary=glossaries.load(glossary_files) if glossary_files else None,
+        order_rules=cfg.order_rules,
+        formats=formats,
     )
-    for report in reports:
-        out.print(report, markup=False)
+
+
+@app.command()
+def batch(
+    paths: list[str] = typer.Argument(..., help="Article files, folders (searched recursively) and globs."),
+    to: Optional[str] = _TO,
+    source: Optional[str] = _FROM,
+    engine: Optional[str] = _ENGINE,
+    out_dir: Optional[Path] = _OUT_DIR,
+    glossary: list[Path] = _GLOSSARY,
+    file_format: str = _FORMAT,
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="MT batches translated in parallel (CTranslate2 inter_threads)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a JSON report per article and language."),
+    wait: float = _WAIT,
+) -> None:
+    """Translate a day's articles in one run: incremental, resumable, one bad article never stops the rest."""
+    from .batch import expand, run_batch
+    from .lock import project_lock
+
+    settings = _settings(to, source, engine, out_dir, glossary, file_format, jobs)
+    articles = expand(paths)
+    cfg = state.config
+    with project_lock(cfg.path(cfg.state), wait), _batch_progress(len(articles) * len(settings.targets)) as progress:
+        result = run_batch(articles, settings, cfg.path(cfg.state), progress)
+    _batch_summary(result.reports)
+    out.print(f"MT: {result.sent_to_mt} sentences sent to the engine, {result.from_mt_cache} taken from the MT cache", markup=False)
+    if report is not None:
+        write_atomic(report, json.dumps([r.as_dict() for r in result.reports], ensure_ascii=False, indent=2) + "\n")
+    failed = [r for r in result.reports if r.status == "failed"]
+    if failed:
+        raise TransflowError(f"{len(failed)} of {len(result.reports)} article translations failed; see the lines above")
+
+
+def _batch_progress(total: int):
+    """A ``progress(report)`` callback: a rich bar with counts and ETA on a terminal, log lines otherwise."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    @contextmanager
+    def context():
+        if not err.is_terminal:
+            done = 0
+
+            def log(item) -> None:
+                nonlocal done
+                done += 1
+                err.print(f"[{done}/{total}] {item.line()}", markup=False)
+
+            yield log
+            return
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err) as bar:
+            task = bar.add_task("translating", total=total)
+
+            def advance(item) -> None:
+                bar.update(task, advance=1, description=item.article)
+                if item.status == "failed":
+                    bar.console.print(item.line(), markup=False)
+
+            yield advance
+
+    return context()
+
+
+def _batch_summary(reports) -> None:
+    table = Table("language", "articles", "translated", "skipped (unchanged)", "failed", "segments", "machine drafts", "flagged")
+    for lang in dict.fromkeys(r.language for r in reports):
+        rows = [r for r in reports if r.language == lang]
+        count = lambda status: str(sum(r.status == status for r in rows))  # noqa: E731
+        total = lambda key: str(sum(getattr(r, key) for r in rows))  # noqa: E731
+        table.add_row(lang, str(len(rows)), count("translated"), count("skipped"), count("failed"), total("segments"), total("from_mt"), total("flagged"))
+    out.print(table)
+
+
+@app.command()
+def status(
+    paths: list[str] = typer.Argument(None, help="Articles, folders or globs (default: every article with a PO/XLIFF file)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (default: the project's targets)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Translated, fuzzy and untranslated segments and words per article and language."""
+    from .batch import expand
+    from .status import article_status
+
+    cfg = state.config
+    targets = [languages.check(lang)] if lang else cfg.targets
+    locales = cfg.path(cfg.locales)
+    stems = [Path(p).stem for p in expand(paths)] if paths else sorted({p.stem for t in targets for p in (locales / t).glob("*.*") if p.suffix in (".po", ".xlf")})
+    rows = []
+    for stem in stems:
+        for target in targets:
+            found = next((p for p in (locales / target / f"{stem}.po", locales / target / f"{stem}.xlf") if p.exists()), None)
+            if found is not None:
+                rows.append(article_status(stem, target, found, cfg.source))
+    if as_json:
+        out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
+        return
+    table = Table("article", "language", "translated", "fuzzy", "untranslated", "words translated", "words fuzzy", "words untranslated")
+    for row in rows:
+        table.add_row(row.article, row.language, *(str(v) for v in (row.translated, row.fuzzy, row.untranslated, row.translated_words, row.fuzzy_words, row.untranslated_words)))
+    out.print(table)
 
 
 @app.command()

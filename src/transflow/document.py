@@ -177,6 +177,7 @@ class Unit:
     notes: list[str] = field(default_factory=list)
     translator_comment: str = ""
     codes: tuple[InlineCode, ...] = ()
+    previous_source: str | None = None
 
     @property
     def reviewed(self) -> bool:

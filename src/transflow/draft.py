@@ -22,12 +22,15 @@ from .protect import FORMS, Form, Protected, protect, restore, usable_forms
 # Notes naming where a translation came from; they stay with it once it is reviewed.
 ORIGIN_PREFIXES = ("MT ", "TM ")
 CODES_LOST = "check markup: MT lost the inline codes; they are missing from this draft"
+# How alike (rapidfuzz ratio, 0–100) a revised sentence must be to an old one to inherit its translation.
+REVISION_SIMILARITY = 70
 
 
 @dataclass
 class DraftStats:
     segments: int = 0
     kept: int = 0
+    revised: int = 0
     machine: int = 0
     flagged: int = 0
     terms_enforced: int = 0
@@ -59,6 +62,92 @@ def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
     return list(units.values())
 
 
+@dataclass
+class Draft:
+    """One article in one target language on its way through drafting."""
+
+    units: list[Unit]
+    source: str
+    target: str
+    enforcer: Enforcer | None = None
+    pending: list[tuple[Unit, _Job]] = field(default_factory=list)
+    stats: DraftStats = field(default_factory=DraftStats)
+
+
+def prepare(
+    units: list[Unit], previous: Mapping[str, Unit], source: str, target: str, enforcer: Enforcer | None = None
+) -> Draft:
+    """Keep what reviewers did, carry revised sentences over, and list what MT must translate.
+
+    As ``msgmerge`` does, a sentence the article revised gets the reviewed
+    translation of the most similar old sentence as a fuzzy suggestion, with
+    the old source alongside so Poedit shows what changed.
+    """
+    job_draft = Draft(units, source, target, enforcer, stats=DraftStats(segments=len(units)))
+    current = {unit.source for unit in units}
+    leftovers = {u.source: u for u in previous.values() if u.reviewed and u.source not in current}
+    for unit in units:
+        old = previous.get(unit.source)
+        if old is not None:
+            unit.translator_comment = old.translator_comment
+        if old is not None and old.reviewed:
+            unit.target, unit.fuzzy = old.target, False
+            unit.notes += [note for note in old.notes if note.startswith(ORIGIN_PREFIXES)]
+            job_draft.stats.kept += 1
+            continue
+        if enforcer is not None:
+            blocked = [(c.start, c.end) for c in unit.codes]
+            terms, notes = enforcer.spans(unit.source, blocked)
+            unit.notes += enforcer.notes(terms) + notes
+        else:
+            terms = []
+        revised = _most_similar(unit.source, leftovers)
+        if revised is not None:
+            unit.target, unit.fuzzy, unit.previous_source = revised.target, True, revised.source
+            unit.translator_comment = unit.translator_comment or revised.translator_comment
+            job_draft.stats.revised += 1
+            continue
+        unit.target, unit.fuzzy = "", False
+        job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms)))
+    return job_draft
+
+
+def _most_similar(text: str, candidates: Mapping[str, Unit]) -> Unit | None:
+    if not candidates:
+        return None
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(text, list(candidates), scorer=fuzz.ratio, score_cutoff=REVISION_SIMILARITY)
+    return candidates[best[0]] if best else None
+
+
+def machine_translate(drafts: Sequence[Draft], engine: Engine) -> None:
+    """MT for every pending sentence of *drafts* (one language pair) in one batch, then finish each draft."""
+    if not drafts:
+        return
+    source, target = drafts[0].source, drafts[0].target
+    origin = engine.origin(source, target)
+    if origin is not None:
+        _machine_translate([job for d in drafts for _, job in d.pending], engine, source, target)
+    for job_draft in drafts:
+        if origin is not None:
+            _finish(job_draft, origin)
+
+
+def _finish(job_draft: Draft, origin: str) -> None:
+    stats = job_draft.stats
+    for unit, job in job_draft.pending:
+        if job_draft.enforcer is not None:
+            job.problems += job_draft.enforcer.problems(job.output or "", job.terms)
+        unit.target, unit.fuzzy = job.output or "", True
+        unit.notes += [origin, *job.problems]
+        stats.machine += 1
+        stats.flagged += bool(job.problems)
+        unenforced = sum("NOT ENFORCED" in problem for problem in job.problems)
+        stats.terms_flagged += unenforced
+        stats.terms_enforced += len(job.terms) - unenforced
+
+
 def draft(
     units: list[Unit],
     previous: Mapping[str, Unit],
@@ -67,41 +156,10 @@ def draft(
     target: str,
     enforcer: Enforcer | None = None,
 ) -> DraftStats:
-    """Fill *units* in place: reviewed translations from *previous*, machine drafts for the rest."""
-    stats = DraftStats(segments=len(units))
-    origin = engine.origin(source, target)
-    pending: list[tuple[Unit, _Job]] = []
-    for unit in units:
-        old = previous.get(unit.source)
-        if old is not None:
-            unit.translator_comment = old.translator_comment
-        if old is not None and old.reviewed:
-            unit.target, unit.fuzzy = old.target, False
-            unit.notes += [note for note in old.notes if note.startswith(ORIGIN_PREFIXES)]
-            stats.kept += 1
-            continue
-        job = _Job(unit.source, unit.codes, [])
-        if enforcer is not None:
-            blocked = [(c.start, c.end) for c in job.codes]
-            job.terms, notes = enforcer.spans(unit.source, blocked)
-            unit.notes += enforcer.notes(job.terms) + notes
-        unit.target, unit.fuzzy = "", False
-        pending.append((unit, job))
-    if origin is None or not pending:
-        return stats
-    jobs = [job for _, job in pending]
-    _machine_translate(jobs, engine, source, target)
-    for unit, job in pending:
-        if enforcer is not None:
-            job.problems += enforcer.problems(job.output or "", job.terms)
-        unit.target, unit.fuzzy = job.output or "", True
-        unit.notes += [origin, *job.problems]
-        stats.machine += 1
-        stats.flagged += bool(job.problems)
-        unenforced = sum("NOT ENFORCED" in problem for problem in job.problems)
-        stats.terms_flagged += unenforced
-        stats.terms_enforced += len(job.terms) - unenforced
-    return stats
+    """Fill *units* of one article in place: reviewed translations kept, machine drafts for the rest."""
+    job_draft = prepare(units, previous, source, target, enforcer)
+    machine_translate([job_draft], engine)
+    return job_draft.stats
 
 
 def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:

@@ -1,8 +1,12 @@
-"""The two jobs a translator runs, stage by stage: translate (article → PO drafts) and build (PO → article)."""
+"""The jobs a translator runs, stage by stage: translate (article → PO/XLIFF drafts),
+build (reviewed file → article) and convert (PO ↔ XLIFF). ``batch`` reuses the
+translate stages with its own scheduling.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +14,7 @@ from typing import Any
 from . import engines
 from .build import BuildResult, build
 from .document import Document, Unit
-from .draft import collect_units, draft
+from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
 from .errors import TransflowError, UsageError
 from . import exchange
@@ -33,45 +37,82 @@ class Article:
         return cls(path, parse_file(path), relative_path(path, root))
 
 
-def translate_articles(
-    paths: Sequence[Path],
-    source: str,
-    targets: Sequence[str],
-    engine_settings: dict[str, Any],
-    locales: Path,
-    root: Path,
-    glossary: Glossary | None = None,
-    order_rules: Sequence[OrderRule] = (),
-    formats: Sequence[str] = ("po",),
-) -> Iterator[str]:
-    """Write ``locales/<lang>/<stem>.po`` for every article and target; yield a line per file.
+@dataclass
+class Settings:
+    """What a translate or batch run does, whichever articles it is given."""
 
-    Every article is read and every model checked before the first file is
-    written, so a bad input or a missing model leaves nothing behind.
+    source: str
+    targets: list[str]
+    engine: dict[str, Any]
+    locales: Path
+    root: Path
+    glossary: Glossary | None = None
+    order_rules: Sequence[OrderRule] = ()
+    formats: Sequence[str] = ("po",)
+
+    def enforcer(self, target: str) -> Enforcer | None:
+        return Enforcer(self.glossary, self.source, target, self.order_rules) if self.glossary else None
+
+    def outputs(self, article: Article, target: str) -> list[Path]:
+        return [self.locales / target / f"{article.path.stem}{exchange.FORMATS[fmt]}" for fmt in self.formats]
+
+
+@dataclass
+class Pending:
+    """An article drafted in one target language, waiting for MT and then for its files."""
+
+    article: Article
+    target: str
+    draft: Draft
+    previous: po.Catalog
+
+
+def start(article: Article, target: str, settings: Settings, enforcer: Enforcer | None) -> Pending:
+    """Segment, merge with what reviewers already did, and list what MT must translate."""
+    previous = _previous(settings.locales / target, article.path.stem, settings.source, target)
+    units = collect_units(segments_of(article.doc, settings.source), article.reference)
+    return Pending(article, target, prepare(units, previous.by_source(), settings.source, target, enforcer), previous)
+
+
+def finish(pending: Pending, settings: Settings) -> str:
+    """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
+    units = pending.draft.units
+    catalog = po.Catalog(units, settings.source, pending.target, pending.previous.header, _obsolete(units, pending.previous))
+    datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
+    paths = settings.outputs(pending.article, pending.target)
+    for fmt, path in zip(settings.formats, paths):
+        exchange.write(path, catalog, pending.article.reference, fmt, datatype)
+    stats = pending.draft.stats
+    return (
+        f"{', '.join(relative_path(p) for p in paths)}: {stats.segments} segments, {stats.kept} reviewed kept, "
+        + (f"{stats.revised} revised (fuzzy, previous kept), " if stats.revised else "")
+        + f"{stats.machine} machine drafts (fuzzy)"
+        + (f", {stats.terms_enforced} glossary terms enforced" if settings.glossary else "")
+        + (f", {stats.flagged} flagged for the reviewer" if stats.flagged else "")
+    )
+
+
+def translate_articles(
+    paths: Sequence[Path], settings: Settings, guard: AbstractContextManager[Any] | None = None
+) -> Iterator[str]:
+    """Write ``locales/<lang>/<stem>.po`` (and/or .xlf) for every article and target; yield a line per article.
+
+    Every article is read and every model checked before *guard* (the project
+    lock) is taken and the first file written, so a bad input or a missing
+    model leaves nothing behind. MT runs once per language pair over the
+    sentences of all the articles.
     """
-    articles = [Article.load(path, root) for path in paths]
-    engine = engines.create(str(engine_settings.get("name", "argos")), engine_settings)
-    for target in targets:
-        engine.check(source, target)
-    enforcers = {target: Enforcer(glossary, source, target, order_rules) for target in targets} if glossary else {}
-    for article in articles:
-        segments = segments_of(article.doc, source)
-        for target in targets:
-            folder = locales / target
-            paths = {fmt: folder / f"{article.path.stem}{exchange.FORMATS[fmt]}" for fmt in formats}
-            previous = _previous(folder, article.path.stem, source, target)
-            units = collect_units(segments, article.reference)
-            stats = draft(units, previous.by_source(), engine, source, target, enforcers.get(target))
-            catalog = po.Catalog(units, source, target, previous.header, _obsolete(units, previous))
-            datatype = xliff.DATATYPES.get(article.doc.format, "plaintext")
-            for fmt, path in paths.items():
-                exchange.write(path, catalog, article.reference, fmt, datatype)
-            yield (
-                f"{', '.join(relative_path(p) for p in paths.values())}: {stats.segments} segments, {stats.kept} reviewed kept, "
-                f"{stats.machine} machine drafts (fuzzy)"
-                + (f", {stats.terms_enforced} glossary terms enforced" if glossary else "")
-                + (f", {stats.flagged} flagged for the reviewer" if stats.flagged else "")
-            )
+    articles = [Article.load(path, settings.root) for path in paths]
+    engine = engines.create(str(settings.engine.get("name", "argos")), settings.engine)
+    for target in settings.targets:
+        engine.check(settings.source, target)
+    with guard or nullcontext():
+        for target in settings.targets:
+            enforcer = settings.enforcer(target)
+            pending = [start(article, target, settings, enforcer) for article in articles]
+            machine_translate([p.draft for p in pending], engine)
+            for item in pending:
+                yield finish(item, settings)
 
 
 def _previous(folder: Path, stem: str, source: str, target: str) -> po.Catalog:
@@ -87,8 +128,11 @@ def _previous(folder: Path, stem: str, source: str, target: str) -> po.Catalog:
 
 
 def _obsolete(units: list[Unit], previous: po.Catalog) -> list[Unit]:
-    """Translations the article no longer uses: kept as obsolete entries, as msgmerge does."""
-    current = {unit.source for unit in units}
+    """Translations the article no longer uses: kept as obsolete entries, as msgmerge does.
+
+    An old sentence whose translation a revised one inherited is not obsolete.
+    """
+    current = {unit.source for unit in units} | {unit.previous_source for unit in units if unit.previous_source}
     dropped = [unit for unit in previous.units if unit.source not in current and unit.target]
     return dropped + [unit for unit in previous.obsolete if unit.source not in current]
 

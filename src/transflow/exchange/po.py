@@ -76,6 +76,7 @@ def _unit(entry: polib.POEntry) -> Unit:
         occurrences=[(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()],
         notes=entry.comment.splitlines() if entry.comment else [],
         translator_comment=entry.tcomment or "",
+        previous_source=entry.previous_msgid,
     )
 
 
@@ -137,6 +138,7 @@ def _entry(unit: Unit) -> polib.POEntry:
         occurrences=[(path, str(line)) for path, line in unit.occurrences],
         comment="\n".join(unit.notes),
         tcomment=unit.translator_comment,
+        previous_msgid=unit.previous_source if unit.fuzzy else None,
     )
     if unit.fuzzy:
         entry.flags.append("fuzzy")

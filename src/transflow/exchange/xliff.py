@@ -108,7 +108,7 @@ def write(path: Path, catalog: Catalog, article: str, datatype: str = "plaintext
     write_atomic(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n")
 
 
-_CONTENT = {"source", "target", "note", "data", "context", "tool"}
+_CONTENT = {"source", "target", "note", "data", "context", "tool"}  # whitespace inside these is content
 
 
 def _indent(element: etree._Element, level: int = 0) -> None:
@@ -189,6 +189,10 @@ def _unit12(group: etree._Element, unit: Unit, q) -> None:
         etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}).text = note
     if unit.translator_comment:
         etree.SubElement(element, q("note"), {"from": "translator"}).text = unit.translator_comment
+    if unit.fuzzy and unit.previous_source is not None:
+        previous = etree.SubElement(element, q("alt-trans"), origin="previous-version")
+        etree.SubElement(previous, q("source")).text = unit.previous_source
+        etree.SubElement(previous, q("target")).text = unit.target
 
 
 def _qualifier(notes: Sequence[str]) -> str | None:
@@ -244,6 +248,8 @@ def _unit20(group: etree._Element, unit: Unit, q) -> None:
         etree.SubElement(notes, q("note"), category="transflow").text = note
     if unit.translator_comment:
         etree.SubElement(notes, q("note"), category="translator").text = unit.translator_comment
+    if unit.fuzzy and unit.previous_source is not None:
+        etree.SubElement(notes, q("note"), category="previous-source").text = unit.previous_source
     if not len(notes):
         element.remove(notes)
     pieces = _source_pieces(unit.source, unit.codes)
@@ -425,17 +431,20 @@ def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
         state = target_element.get("state", "") if target_element is not None else ""
         reviewed = element.get("approved") == "yes" or state in _REVIEWED_12 or (bool(target.text) and not state)
         unit = Unit(source.text, target.text, fuzzy=bool(target.text) and not reviewed)
-        for context_group in element.iter(f"{{{XLIFF12}}}context-group"):
+        for context_group in element.iterfind(f"{{{XLIFF12}}}context-group"):
             contexts = {c.get("context-type"): c.text or "" for c in context_group}
             if "sourcefile" in contexts and contexts.get("linenumber", "").isdigit():
                 unit.occurrences.append((contexts["sourcefile"], int(contexts["linenumber"])))
             if "x-msgctxt" in contexts:
                 unit.context = contexts["x-msgctxt"]
-        for note in element.iter(f"{{{XLIFF12}}}note"):
+        for note in element.iterfind(f"{{{XLIFF12}}}note"):
             if note.get("from") == "translator":
                 unit.translator_comment = note.text or ""
             else:
                 unit.notes.append(note.text or "")
+        previous = element.find(f"{{{XLIFF12}}}alt-trans[@origin='previous-version']/{{{XLIFF12}}}source")
+        if previous is not None:
+            unit.previous_source = previous.text or ""
         unit = _finish(unit, source, target, element.get("id", "?"), path, problems)
         parent = element.getparent()
         (catalog.obsolete if parent is not None and parent.get("id") == OBSOLETE else catalog.units).append(unit)
@@ -462,6 +471,8 @@ def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
                 unit.context = text
             elif category == "translator":
                 unit.translator_comment = text
+            elif category == "previous-source":
+                unit.previous_source = text
             else:
                 unit.notes.append(text)
         unit = _finish(unit, source, target, element.get("id", "?"), path, problems)

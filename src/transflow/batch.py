@@ -1,0 +1,202 @@
+"""Nightly batch runs over a day's articles.
+
+Articles are drafted in chunks; each chunk sends the sentences of all its
+articles to MT in one batch per language pair, through the MT cache, so a
+run costs what its new sentences cost. A manifest of content hashes (article,
+glossary, settings, model) lets a re-run skip unchanged work; it is updated
+after each article's files are written, so a killed run resumes where it
+stopped. One bad article is reported and the others carry on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import __version__, engines
+from .draft import machine_translate
+from .errors import TransflowError, UsageError
+from .formats import PARSERS
+from .mtcache import CachedEngine
+from .textio import relative_path, write_atomic
+from .workflow import Article, Pending, Settings, finish, start
+
+# Articles drafted together: one MT batch per chunk; the manifest and the MT cache are saved after each.
+CHUNK = 50
+
+
+@dataclass
+class ArticleReport:
+    article: str
+    language: str
+    status: str = "translated"
+    error: str = ""
+    segments: int = 0
+    reviewed_kept: int = 0
+    revised: int = 0
+    from_tm: int = 0
+    from_mt: int = 0
+    glossary_enforced: int = 0
+    glossary_flagged: int = 0
+    flagged: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"{self.article} → {self.language}: FAILED: {self.error}"
+        if self.status == "skipped":
+            return f"{self.article} → {self.language}: unchanged, skipped"
+        return (
+            f"{self.article} → {self.language}: {self.segments} segments, {self.from_mt} MT, "
+            f"{self.reviewed_kept} reviewed kept, {self.flagged} flagged ({self.seconds:.2f} s)"
+        )
+
+
+@dataclass
+class BatchResult:
+    reports: list[ArticleReport]
+    sent_to_mt: int = 0
+    from_mt_cache: int = 0
+
+
+def expand(patterns: Sequence[str]) -> list[Path]:
+    """Files, folders (searched recursively for articles) and globs, in a stable order without repeats."""
+    found: list[Path] = []
+    for pattern in patterns:
+        path = Path(pattern)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PARSERS)
+        elif path.exists():
+            found.append(path)
+        else:
+            matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
+            if not matches:
+                raise UsageError(f"{pattern}: no such file, folder or matching articles; check the path")
+            found += [m for m in matches if m.is_file()]
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        raise UsageError(f"no articles found in {', '.join(patterns)}; give files, folders or globs of .txt/.md/.html")
+    return unique
+
+
+class Manifest:
+    """What each article × language was last translated from, under ``<state>/manifest.json``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.entries: dict[str, dict] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def unchanged(self, key: str, fingerprint: str, outputs: list[Path]) -> bool:
+        entry = self.entries.get(key)
+        return bool(entry) and entry["fingerprint"] == fingerprint and all(p.exists() for p in outputs)
+
+    def record(self, key: str, fingerprint: str) -> None:
+        self.entries[key] = {"fingerprint": fingerprint, "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def _settings_digest(settings: Settings, target: str, origin: str | None) -> str:
+    glossary = repr([(e.terms, e.dnt, e.case_sensitive, e.kind) for e in settings.glossary.entries]) if settings.glossary else ""
+    blob = json.dumps(
+        [__version__, settings.source, target, sorted(settings.engine.items()), list(settings.formats), origin, glossary, repr(settings.order_rules)],
+        default=str,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def run_batch(
+    paths: Sequence[Path],
+    settings: Settings,
+    state_dir: Path,
+    progress: Callable[[ArticleReport], None] | None = None,
+    engine: engines.Engine | None = None,
+    chunk_size: int = CHUNK,
+) -> BatchResult:
+    """Translate every article into every target language; never stops for one bad article."""
+    base = engine or engines.create(str(settings.engine.get("name", "argos")), settings.engine)
+    cached = CachedEngine(base, state_dir / "mt-cache.sqlite")
+    manifest = Manifest(state_dir / "manifest.json")
+    result = BatchResult([])
+
+    def report(item: ArticleReport) -> None:
+        result.reports.append(item)
+        if progress:
+            progress(item)
+
+    try:
+        for target in settings.targets:
+            try:
+                cached.check(settings.source, target)
+            except TransflowError as err:
+                for path in paths:
+                    report(ArticleReport(relative_path(path, settings.root), target, "failed", str(err)))
+                continue
+            digest = _settings_digest(settings, target, cached.origin(settings.source, target))
+            enforcer = settings.enforcer(target)
+            for offset in range(0, len(paths), chunk_size):
+                _chunk(paths[offset : offset + chunk_size], target, settings, digest, enforcer, cached, manifest, report)
+    finally:
+        result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
+        cached.close()
+    return result
+
+
+def _chunk(paths, target, settings, digest, enforcer, engine, manifest, report) -> None:
+    pending: list[tuple[Pending, str, str, float]] = []
+    for path in paths:
+        began = time.perf_counter()
+        name = relative_path(path, settings.root)
+        try:
+            article = Article.load(path, settings.root)
+            fingerprint = hashlib.sha256(path.read_bytes() + digest.encode()).hexdigest()
+            key = f"{article.reference}|{target}"
+            if manifest.unchanged(key, fingerprint, settings.outputs(article, target)):
+                report(ArticleReport(name, target, "skipped"))
+                continue
+            pending.append((start(article, target, settings, enforcer), key, fingerprint, time.perf_counter() - began))
+        except TransflowError as err:
+            report(ArticleReport(name, target, "failed", str(err)))
+    if not pending:
+        return
+    began = time.perf_counter()
+    try:
+        machine_translate([item.draft for item, *_ in pending], engine)
+    except TransflowError as err:
+        for item, *_ in pending:
+            report(ArticleReport(item.article.reference, target, "failed", str(err)))
+        return
+    mt_share = (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
+    for item, key, fingerprint, spent in pending:
+        began = time.perf_counter()
+        try:
+            finish(item, settings)
+        except TransflowError as err:
+            report(ArticleReport(item.article.reference, target, "failed", str(err)))
+            continue
+        manifest.record(key, fingerprint)
+        stats = item.draft.stats
+        report(
+            ArticleReport(
+                item.article.reference,
+                target,
+                segments=stats.segments,
+                reviewed_kept=stats.kept,
+                revised=stats.revised,
+                from_mt=stats.machine,
+                glossary_enforced=stats.terms_enforced,
+                glossary_flagged=stats.terms_flagged,
+                flagged=stats.flagged,
+                seconds=round(spent + time.perf_counter() - began + mt_share * len(item.draft.pending), 3),
+            )
+        )

@@ -1,0 +1,62 @@
+"""The MT cache: a sentence already machine-translated with the same model is not sent again.
+
+Keyed by the engine's origin label (model and version), the language pair and
+the protected source text (placeholders included), so a change of model,
+glossary or markup is a miss. SQLite in WAL mode with a busy timeout lets two
+processes share it; each batch commits at once, so a killed run keeps what it
+had translated and the next one resumes from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from .engines import Engine
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT NULL)"
+
+
+class CachedEngine:
+    """Wraps an engine; ``sent`` counts the texts that really reached it (for reports and tests)."""
+
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self.engine = engine
+        self.name = engine.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(_SCHEMA)
+        self.sent = 0
+        self.hits = 0
+
+    def check(self, source: str, target: str) -> None:
+        self.engine.check(source, target)
+
+    def origin(self, source: str, target: str) -> str | None:
+        return self.engine.origin(source, target)
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        origin = self.engine.origin(source, target) or ""
+        keys = [hashlib.sha256(f"{origin}\0{source}\0{target}\0{text}".encode()).hexdigest() for text in texts]
+        known: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self.db.execute(f"SELECT key, output FROM mt WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            known.update(rows.fetchall())
+        missing = list(dict.fromkeys((key, text) for key, text in zip(keys, texts) if key not in known))
+        self.hits += len(texts) - sum(1 for key in keys if key not in known)
+        if missing:
+            outputs = self.engine.translate([text for _, text in missing], source, target)
+            self.sent += len(missing)
+            fresh = {key: output for (key, _), output in zip(missing, outputs)}
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO mt (key, output) VALUES (?, ?)", fresh.items())
+            known.update(fresh)
+        return [known[key] for key in keys]
+
+    def close(self) -> None:
+        self.db.close()

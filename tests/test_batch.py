@@ -1,0 +1,158 @@
+"""Nightly batches: incremental, resumable, locked, robust; revisions merged like msgmerge."""
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import SAMPLES, msgfmt_check
+from transflow.batch import run_batch
+from transflow.engines.argos import ArgosEngine
+from transflow.lock import project_lock
+from transflow.workflow import Settings
+
+
+class Counting:
+    """The real Argos engine, with every text it is sent recorded."""
+
+    name = "argos"
+
+    def __init__(self, fail_after: int | None = None):
+        self.engine = ArgosEngine()
+        self.sent: list[str] = []
+        self.batches: list[list[str]] = []
+        self.calls = 0
+        self.fail_after = fail_after
+
+    def check(self, source, target):
+        self.engine.check(source, target)
+
+    def origin(self, source, target):
+        return self.engine.origin(source, target)
+
+    def translate(self, texts, source, target):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise KeyboardInterrupt  # the run is killed here
+        self.sent += list(texts)
+        self.batches.append(list(texts))
+        return self.engine.translate(texts, source, target)
+
+
+def english_articles(folder: Path, copies: int = 3) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(copies):
+        for name in ("asean-japan.txt", "mekong-summit.md", "asean-cybersecurity.html"):
+            target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+            shutil.copy(SAMPLES / name, target)
+            paths.append(target)
+    return paths
+
+
+def settings(project: Path) -> Settings:
+    return Settings("en", ["vi", "ja"], {"name": "argos"}, project / "locales", project)
+
+
+def test_rerun_does_no_work_and_one_edit_sends_only_its_sentences(project, installed_models):
+    articles = english_articles(project / "today")
+    first = Counting()
+    result = run_batch(articles, settings(project), project / ".transflow", engine=first)
+    assert {r.status for r in result.reports} == {"translated"} and len(result.reports) == 18
+    assert first.calls == 2  # one MT batch per language pair for all nine articles
+    assert all(len(batch) == len(set(batch)) == 50 for batch in first.batches)  # three copies, each sentence sent once
+    again = Counting()
+    rerun = run_batch(articles, settings(project), project / ".transflow", engine=again)
+    assert {r.status for r in rerun.reports} == {"skipped"} and again.sent == []
+    edited = articles[0]
+    text = edited.read_text(encoding="utf-8")
+    paragraph = "The ministers also discussed the East Sea issue."
+    edited.write_text(text.replace(paragraph, "The ministers also discussed maritime security. They met again later."), encoding="utf-8")
+    once = Counting()
+    after_edit = run_batch(articles, settings(project), project / ".transflow", engine=once)
+    changed = [r for r in after_edit.reports if r.status == "translated"]
+    assert [(r.article, r.language) for r in changed] == [("today/asean-japan-0.txt", "vi"), ("today/asean-japan-0.txt", "ja")]
+    assert sorted(once.sent) == sorted(["The ministers also discussed maritime security.", "They met again later."] * 2)
+
+
+def test_killed_run_leaves_whole_files_and_the_next_run_resumes(project, installed_models):
+    articles = english_articles(project / "today", copies=1)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(articles, settings(project), project / ".transflow", engine=Counting(fail_after=1), chunk_size=1)
+    written = sorted(p.relative_to(project).as_posix() for p in (project / "locales").rglob("*"))
+    assert written == ["locales/vi", "locales/vi/asean-japan-0.po"]
+    assert not list(project.rglob("*.tmp")) and msgfmt_check(project / "locales/vi/asean-japan-0.po").returncode == 0
+    resumed = Counting()
+    result = run_batch(articles, settings(project), project / ".transflow", engine=resumed, chunk_size=1)
+    statuses = [(r.article, r.language, r.status) for r in result.reports]
+    assert statuses[0] == ("today/asean-japan-0.txt", "vi", "skipped")
+    assert all(status == "translated" for *_, status in statuses[1:])
+
+
+def test_a_second_run_waits_or_refuses(project, cli, installed_models):
+    english_articles(project / "today", copies=1)
+    with project_lock(project / ".transflow"):
+        refused = cli("batch", "today", "--to", "vi")
+        assert refused.code == 1 and "another transflow run is working on this project" in refused.stderr
+        assert "--wait" in refused.stderr
+        assert cli("translate", "today/asean-japan-0.txt", "--to", "vi").code == 1
+    assert not (project / "locales").exists()
+    assert cli("batch", "today", "--to", "vi", "--wait", "5").code == 0
+
+
+def test_bad_articles_are_reported_and_the_rest_finish(project, cli, installed_models):
+    articles = english_articles(project / "today", copies=1)
+    (project / "today" / "broken.html").write_text("<div><span>never closed</div>", encoding="utf-8")
+    (project / "today" / "empty.md").write_text("", encoding="utf-8")
+    result = cli("batch", "today", "sample_articles/asean-j*.txt", "--to", "vi,fr", "--report", "report.json")
+    assert result.code == 1
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    failed = {(r["article"], r["language"]) for r in report if r["status"] == "failed"}
+    assert ("today/broken.html", "vi") in failed and ("today/empty.md", "vi") in failed
+    assert all(r["status"] == "failed" and "transflow models install en fr" in r["error"] for r in report if r["language"] == "fr")
+    done = [r for r in report if r["status"] == "translated"]
+    assert len(done) == len(articles) + 1 and all(r["segments"] and r["from_mt"] for r in done)
+    assert "broken.html:1: malformed HTML" in result.stderr
+    assert Path("locales/vi/asean-japan.po").exists() and not Path("locales/vi/broken.po").exists()
+
+
+def test_revision_merge_keeps_reviewed_and_offers_the_old_translation(project, cli, installed_models):
+    article = Path("sample_articles/asean-japan.txt")
+    cli("translate", article, "--to", "vi", "--format", "po,xliff")
+    po = polib.pofile("locales/vi/asean-japan.po")
+    kept, changed = po.find("Other news"), po.find("The ministers also discussed the East Sea issue.")
+    kept.msgstr, kept.flags = "Tin khác", []
+    changed.msgstr, changed.flags = "Các bộ trưởng cũng thảo luận vấn đề Biển Đông.", []
+    po.save()
+    text = article.read_text(encoding="utf-8").replace("discussed the East Sea issue.", "discussed the East Sea issue again.")
+    article.write_text(text, encoding="utf-8")
+    result = cli("translate", article, "--to", "vi", "--format", "po,xliff")
+    assert "1 revised" in result.stdout
+    po = polib.pofile("locales/vi/asean-japan.po")
+    assert po.find("Other news").msgstr == "Tin khác" and not po.find("Other news").fuzzy
+    revised = po.find("The ministers also discussed the East Sea issue again.")
+    assert revised.fuzzy and revised.msgstr == "Các bộ trưởng cũng thảo luận vấn đề Biển Đông."
+    assert revised.previous_msgid == "The ministers also discussed the East Sea issue."
+    assert not po.obsolete_entries()
+    assert "#| msgid \"The ministers also discussed the East Sea issue.\"" in Path("locales/vi/asean-japan.po").read_text(encoding="utf-8")
+    assert msgfmt_check(Path("locales/vi/asean-japan.po")).returncode == 0
+    from transflow.exchange import xliff
+
+    catalog, _ = xliff.read(Path("locales/vi/asean-japan.xlf"))
+    carried = next(u for u in catalog.units if u.source.endswith("issue again."))
+    assert carried.previous_source == "The ministers also discussed the East Sea issue." and carried.fuzzy
+
+
+def test_status_counts_segments_and_words(project, cli, installed_models):
+    cli("translate", "sample_articles/asean-japan.txt", "--to", "vi")
+    po = polib.pofile("locales/vi/asean-japan.po")
+    entry = po.find("Other news")
+    entry.msgstr, entry.flags = "Tin khác", []
+    po.find("– VNA").msgstr = ""
+    po.save()
+    result = cli("status", "--json", "--lang", "vi")
+    [row] = json.loads(result.stdout)
+    assert (row["translated"], row["fuzzy"], row["untranslated"]) == (1, 13, 1)
+    assert row["translated_words"] == 2 and row["untranslated_words"] == 1

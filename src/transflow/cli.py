@@ -26,6 +26,8 @@ models_app = typer.Typer(no_args_is_help=True, help="Install, list and remove of
 app.add_typer(models_app, name="models")
 glossary_app = typer.Typer(no_args_is_help=True, help="Check, list and convert newsroom glossaries (CSV/TSV, TBX).")
 app.add_typer(glossary_app, name="glossary")
+tm_app = typer.Typer(no_args_is_help=True, help="The project translation memory: import, export (TMX 1.4b), statistics.")
+app.add_typer(tm_app, name="tm")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -123,6 +125,8 @@ def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | No
         glossary=glossaries.load(glossary_files) if glossary_files else None,
         order_rules=cfg.order_rules,
         formats=formats,
+        memory_path=cfg.memory,
+        fuzzy_threshold=cfg.fuzzy_threshold,
     )
 
 
@@ -265,8 +269,9 @@ def build(
     po_path = from_file or cfg.path(cfg.locales) / target / f"{article.stem}.po"
     out_path = output or cfg.path(cfg.localized) / target / article.name
     threshold = cfg.min_translated if min_translated is None else min_translated
-    result, problems = build_article(article, po_path, target, cfg.source, include_fuzzy)
-    for problem in problems:
+    built = build_article(article, po_path, target, cfg.source, include_fuzzy)
+    result = built.result
+    for problem in built.problems:
         err.print(f"warning: {problem}", markup=False)
     for line, text in result.missing[:_LISTED]:
         err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
@@ -278,7 +283,16 @@ def build(
             f"below {threshold:g}%; review the PO file, or use --include-fuzzy or --min-translated"
         )
     write_atomic(out_path, result.text)
-    out.print(f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%)", markup=False)
+    from .memory import Memory
+    from .workflow import learn
+
+    with Memory(cfg.memory) as memory:
+        learned = learn(memory, built, target, relative_path(article, cfg.root))
+    out.print(
+        f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%), "
+        f"{learned} reviewed translations in the TM",
+        markup=False,
+    )
 
 
 _LISTED = 10
@@ -469,6 +483,63 @@ def glossary_convert(
     loaded = glossaries.load([source])
     glossaries.write(loaded, target)
     out.print(f"wrote {len(loaded.entries)} entries to {target}", markup=False)
+
+
+@tm_app.command("import")
+def tm_import(files: list[Path] = typer.Argument(..., help="TMX 1.4b, PO or XLIFF files; only reviewed translations are taken.")) -> None:
+    """Add translations to the project TM."""
+    from .exchange import read as read_catalog
+    from .exchange.tmx import read as read_tmx
+    from .memory import Memory, TMUnit
+    from .textio import relative_path
+
+    cfg = state.config
+    batches = []
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file; give TMX, PO or XLIFF files")
+        if path.suffix.lower() == ".tmx":
+            batches.append((path, read_tmx(path)))
+            continue
+        catalog, _ = read_catalog(path)
+        if not catalog.language:
+            raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
+        source = catalog.source_language or cfg.source
+        batches.append(
+            (path, [TMUnit(source, catalog.language, u.source, u.target, "human", relative_path(path, cfg.root)) for u in catalog.units if u.reviewed])
+        )
+    with Memory(cfg.memory) as memory:
+        for path, units in batches:
+            out.print(f"{path}: {memory.add(units)} translations imported", markup=False)
+
+
+@tm_app.command("export")
+def tm_export(
+    out_file: Path = typer.Argument(..., help="The TMX file to write."),
+    source: str = typer.Option(..., "--from", help="Source language."),
+    target: str = typer.Option(..., "--to", help="Target language."),
+) -> None:
+    """Write one language pair of the project TM as TMX 1.4b."""
+    from .exchange.tmx import write as write_tmx
+    from .memory import Memory
+
+    source, target = languages.check(source), languages.check(target)
+    with Memory(state.config.memory) as memory:
+        count = write_tmx(out_file, memory.export(source, target), source, target)
+    out.print(f"wrote {count} {source}→{target} translation units to {out_file}", markup=False)
+
+
+@tm_app.command("stats")
+def tm_stats() -> None:
+    """Units per language pair, and how many were reviewed by people."""
+    from .memory import Memory
+
+    with Memory(state.config.memory) as memory:
+        rows = memory.stats()
+    table = Table("from", "to", "units", "human", "machine")
+    for row in rows:
+        table.add_row(*(str(value) for value in row))
+    out.print(table)
 
 
 def main() -> None:

@@ -67,6 +67,13 @@ inter_threads = 1
 intra_threads = 0
 compute_type = "auto"
 
+[memory]
+# The project translation memory (SQLite); reviewed sentences are learnt by
+# "transflow build" and reused by "transflow translate" before MT.
+path = ".transflow/tm.sqlite"
+# Fuzzy matches at or above this similarity (0-100) become fuzzy suggestions.
+fuzzy_threshold = 75
+
 [build]
 # Refuse to build an article with fewer reviewed segments than this percentage.
 min_translated = 80
@@ -86,6 +93,8 @@ class Config:
     order_rules: list[OrderRule]
     engine: dict[str, Any]
     min_translated: float
+    memory: Path
+    fuzzy_threshold: float
 
     def path(self, relative: Path) -> Path:
         """*relative* resolved against the project root (kept relative when the root is the current folder)."""
@@ -136,10 +145,11 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
             raise UsageError('targets must be a list such as ["vi", "ja"]')
         targets = [languages.check(str(t)) for t in data["targets"]]
         min_translated = float(data["build"]["min_translated"])
+        fuzzy_threshold = float(data["memory"]["fuzzy_threshold"])
     except UsageError as err:
         raise UsageError(f"{origin}: {err}") from None
     except (TypeError, ValueError):
-        raise UsageError(f"{origin}: build.min_translated must be a number from 0 to 100") from None
+        raise UsageError(f"{origin}: build.min_translated and memory.fuzzy_threshold must be numbers from 0 to 100") from None
     config = Config(
         root=root,
         source=source,
@@ -152,7 +162,10 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         order_rules=[_order_rule(rule, origin) for rule in glossary.get("order", [])],
         engine=dict(data["engine"]),
         min_translated=min_translated,
+        memory=Path(data["memory"]["path"]),
+        fuzzy_threshold=fuzzy_threshold,
     )
+    config.memory = config.path(config.memory)
     config.models = config.path(Path(paths["models"])) if paths.get("models") else None
     config.glossaries = [config.path(Path(p)) for p in glossary.get("files", [])]
     return config

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from .document import InlineCode, Segment, Unit
 from .engines import Engine
 from .glossary.enforce import Enforcer, TermSpan
+from .leverage import suggest
+from .memory import Memory
 from .protect import FORMS, Form, Protected, protect, restore, usable_forms
 
 # Notes naming where a translation came from; they stay with it once it is reviewed.
@@ -30,6 +32,7 @@ REVISION_SIMILARITY = 70
 class DraftStats:
     segments: int = 0
     kept: int = 0
+    from_tm: int = 0
     revised: int = 0
     machine: int = 0
     flagged: int = 0
@@ -75,18 +78,25 @@ class Draft:
 
 
 def prepare(
-    units: list[Unit], previous: Mapping[str, Unit], source: str, target: str, enforcer: Enforcer | None = None
+    units: list[Unit],
+    previous: Mapping[str, Unit],
+    source: str,
+    target: str,
+    enforcer: Enforcer | None = None,
+    memory: Memory | None = None,
+    threshold: float = 75.0,
 ) -> Draft:
-    """Keep what reviewers did, carry revised sentences over, and list what MT must translate.
+    """Keep what reviewers did, reuse the translation memory, and list what MT must translate.
 
-    As ``msgmerge`` does, a sentence the article revised gets the reviewed
-    translation of the most similar old sentence as a fuzzy suggestion, with
-    the old source alongside so Poedit shows what changed.
+    In order: the article's own reviewed translation; an exact TM match; as
+    ``msgmerge`` does, for a sentence the article revised, the reviewed
+    translation of the most similar old sentence (fuzzy, with the old source
+    alongside so Poedit shows what changed); a fuzzy TM match; then MT.
     """
     job_draft = Draft(units, source, target, enforcer, stats=DraftStats(segments=len(units)))
     current = {unit.source for unit in units}
     leftovers = {u.source: u for u in previous.values() if u.reviewed and u.source not in current}
-    for unit in units:
+    for position, unit in enumerate(units):
         old = previous.get(unit.source)
         if old is not None:
             unit.translator_comment = old.translator_comment
@@ -101,11 +111,27 @@ def prepare(
             unit.notes += enforcer.notes(terms) + notes
         else:
             terms = []
+        found = None
+        if memory is not None:
+            prev = units[position - 1].source if position else ""
+            following = units[position + 1].source if position + 1 < len(units) else ""
+            found = suggest(memory, source, target, unit.source, prev, following, threshold, enforcer)
+        if found is not None and not found.fuzzy:
+            unit.target, unit.fuzzy = found.target, False
+            unit.notes += found.notes
+            job_draft.stats.from_tm += 1
+            continue
         revised = _most_similar(unit.source, leftovers)
         if revised is not None:
             unit.target, unit.fuzzy, unit.previous_source = revised.target, True, revised.source
             unit.translator_comment = unit.translator_comment or revised.translator_comment
             job_draft.stats.revised += 1
+            continue
+        if found is not None:
+            unit.target, unit.fuzzy = found.target, True
+            unit.notes += found.notes
+            job_draft.stats.from_tm += 1
+            job_draft.stats.flagged += any("check" in note for note in found.notes)
             continue
         unit.target, unit.fuzzy = "", False
         job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from .exchange import po, xliff
 from .formats import parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
+from .memory import Memory, TMUnit
 from .segment import segments_of
 from .textio import relative_path
 
@@ -49,7 +50,15 @@ class Settings:
     glossary: Glossary | None = None
     order_rules: Sequence[OrderRule] = ()
     formats: Sequence[str] = ("po",)
+    memory_path: Path | None = None
+    fuzzy_threshold: float = 75.0
+    _memory: Memory | None = field(default=None, init=False, repr=False)
 
+    def memory(self) -> Memory | None:
+        """The translation memory, opened on first use; none until a build has created it."""
+        if self._memory is None and self.memory_path is not None and self.memory_path.exists():
+            self._memory = Memory(self.memory_path)
+        return self._memory
     def enforcer(self, target: str) -> Enforcer | None:
         return Enforcer(self.glossary, self.source, target, self.order_rules) if self.glossary else None
 
@@ -71,7 +80,8 @@ def start(article: Article, target: str, settings: Settings, enforcer: Enforcer 
     """Segment, merge with what reviewers already did, and list what MT must translate."""
     previous = _previous(settings.locales / target, article.path.stem, settings.source, target)
     units = collect_units(segments_of(article.doc, settings.source), article.reference)
-    return Pending(article, target, prepare(units, previous.by_source(), settings.source, target, enforcer), previous)
+    drafted = prepare(units, previous.by_source(), settings.source, target, enforcer, settings.memory(), settings.fuzzy_threshold)
+    return Pending(article, target, drafted, previous)
 
 
 def finish(pending: Pending, settings: Settings) -> str:
@@ -85,6 +95,7 @@ def finish(pending: Pending, settings: Settings) -> str:
     stats = pending.draft.stats
     return (
         f"{', '.join(relative_path(p) for p in paths)}: {stats.segments} segments, {stats.kept} reviewed kept, "
+        + (f"{stats.from_tm} from the TM, " if stats.from_tm else "")
         + (f"{stats.revised} revised (fuzzy, previous kept), " if stats.revised else "")
         + f"{stats.machine} machine drafts (fuzzy)"
         + (f", {stats.terms_enforced} glossary terms enforced" if settings.glossary else "")
@@ -137,10 +148,19 @@ def _obsolete(units: list[Unit], previous: po.Catalog) -> list[Unit]:
     return dropped + [unit for unit in previous.obsolete if unit.source not in current]
 
 
-def build_article(
-    article_path: Path, translations: Path, target: str, default_source: str, include_fuzzy: bool
-) -> tuple[BuildResult, list[str]]:
-    """Render the article in *target* from a PO or XLIFF file; also return the file's problems.
+@dataclass
+class Built:
+    """A rendered article and what it was built from (for reporting and for the TM)."""
+
+    result: BuildResult
+    problems: list[str]
+    doc: Document
+    units: dict[str, Unit]
+    source: str
+
+
+def build_article(article_path: Path, translations: Path, target: str, default_source: str, include_fuzzy: bool) -> Built:
+    """Render the article in *target* from a PO or XLIFF file.
 
     Units whose inline codes a translator damaged are left out, even as drafts.
     """
@@ -150,7 +170,18 @@ def build_article(
         raise TransflowError(f"{translations}: is a {catalog.language} file, not {target}; give the {target} file with --from")
     source = catalog.source_language or default_source
     usable = {u.source: u for u in catalog.units if xliff.DAMAGED not in u.notes}
-    return build(doc, usable, source, target, include_fuzzy), problems
+    return Built(build(doc, usable, source, target, include_fuzzy), problems, doc, usable, source)
+
+
+def learn(memory: Memory, built: Built, target: str, article: str) -> int:
+    """Store in the TM every reviewed translation the built article uses, with its neighbours."""
+    order = list(dict.fromkeys(seg.text for seg in segments_of(built.doc, built.source)))
+    units = [
+        TMUnit(built.source, target, text, built.units[text].target, "human", article, order[i - 1] if i else "", order[i + 1] if i + 1 < len(order) else "")
+        for i, text in enumerate(order)
+        if text in built.units and built.units[text].reviewed
+    ]
+    return memory.add(units)
 
 
 def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> list[str]:

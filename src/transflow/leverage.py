@@ -1,0 +1,91 @@
+"""Leverage: what the translation memory already knows, before any MT.
+
+An exact match (same text after NFC and whitespace folding, hence the same
+inline codes) is a finished translation; a fuzzy match above the threshold is
+a fuzzy suggestion whose numbers and glossary terms are corrected where the
+new sentence differs from the remembered one, and flagged where they cannot
+be.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .glossary.enforce import Enforcer
+from .memory import Memory, TMMatch
+
+_NUMBER = re.compile(r"\d+(?:[.,\u202f\u00a0 ]\d+)*")
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@dataclass
+class Suggestion:
+    target: str
+    fuzzy: bool
+    notes: list[str] = field(default_factory=list)
+    score: int = 100
+
+
+def suggest(
+    memory: Memory, source_lang: str, target_lang: str, text: str, prev: str, next_: str, threshold: float, enforcer: Enforcer | None
+) -> Suggestion | None:
+    exact = memory.exact(source_lang, target_lang, text, prev, next_)
+    if exact is not None:
+        label = "TM 100 % in context" if exact.in_context else "TM 100 %"
+        return Suggestion(exact.unit.target, False, [f"{label} ({exact.unit.origin}, {exact.unit.article or 'imported'})"])
+    match = memory.fuzzy(source_lang, target_lang, text, threshold)
+    if match is None:
+        return None
+    return _adapt(match, text, enforcer)
+
+
+def _adapt(match: TMMatch, text: str, enforcer: Enforcer | None) -> Suggestion:
+    target = match.unit.target
+    notes = [f"TM {match.score} %: {match.unit.source}"]
+    old_numbers, new_numbers = _NUMBER.findall(match.unit.source), _NUMBER.findall(text)
+    if len(old_numbers) == len(new_numbers):
+        for old, new in zip(old_numbers, new_numbers):
+            if old != new:
+                target, fixed = _replace_number(target, old, new)
+                notes.append(f"TM: number {old} → {new} " + ("corrected" if fixed else "NOT corrected; check it"))
+    elif old_numbers != new_numbers:
+        notes.append(f"TM: numbers differ ({', '.join(old_numbers)} → {', '.join(new_numbers)}); check them")
+    if enforcer is not None:
+        target = _swap_terms(target, match.unit.source, text, enforcer, notes)
+    return Suggestion(target, True, notes, match.score)
+
+
+def _renderings(number: str) -> list[tuple[str, Callable[[str], str]]]:
+    """Ways a number may be written in a translation, each with how to write another number the same way."""
+    swap = str.maketrans(".,", ",.")
+    plain = lambda n: n  # noqa: E731
+    swapped = lambda n: n.translate(swap)  # noqa: E731
+    bare = lambda n: re.sub(r"[.,\u202f\u00a0 ](?=\d{3}\b)", "", n)  # noqa: E731
+    wide = lambda n: n.translate(_FULLWIDTH)  # noqa: E731
+    return [(style(number), style) for style in (plain, swapped, bare, wide)]
+
+
+def _replace_number(target: str, old: str, new: str) -> tuple[str, bool]:
+    for rendered, style in _renderings(old):
+        if len(re.findall(rf"(?<![\d.,]){re.escape(rendered)}(?![\d]|[.,]\d)", target)) == 1:
+            return re.sub(rf"(?<![\d.,]){re.escape(rendered)}(?![\d]|[.,]\d)", style(new), target, count=1), True
+    return target, False
+
+
+def _swap_terms(target: str, old_source: str, new_source: str, enforcer: Enforcer, notes: list[str]) -> str:
+    old_terms = [span.replacement for span in enforcer.spans(old_source)[0]]
+    new_terms = [span.replacement for span in enforcer.spans(new_source)[0]]
+    if old_terms == new_terms:
+        return target
+    if len(old_terms) == len(new_terms):
+        for old, new in zip(old_terms, new_terms):
+            if old != new and target.count(old) == 1:
+                target = target.replace(old, new)
+                notes.append(f"TM: glossary term {old} → {new} corrected")
+            elif old != new:
+                notes.append(f"TM: glossary term {old} → {new} NOT corrected; check it")
+        return target
+    notes.append(f"TM: glossary terms differ ({', '.join(old_terms)} → {', '.join(new_terms)}); check them")
+    return target

@@ -42,18 +42,30 @@ def generate(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+# Runs `transflow batch` and prints the process's own peak RSS (VmHWM) when it exits;
+# ru_maxrss of a child would include the memory of the process that forked it.
+_CHILD = """
+import atexit, runpy, sys
+def report():
+    status = open('/proc/self/status').read().splitlines()
+    print('PEAK_KIB', next(l.split()[1] for l in status if l.startswith('VmHWM:')))
+atexit.register(report)
+sys.argv = ['transflow', 'batch', 'articles', '--to', 'vi,ja']
+runpy.run_module('transflow', run_name='__main__')
+"""
+
+
 def run(project: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """One batch process: wall seconds, peak RSS in MiB, its last summary line."""
-    command = [sys.executable, "-m", "transflow", "batch", "articles", "--to", "vi,ja"]
+    """One batch process: wall seconds, peak RSS in MiB, its MT summary line."""
     began = time.perf_counter()
-    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
+    done = subprocess.run([sys.executable, "-c", _CHILD], cwd=project, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - began
-    output = process.stdout.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"batch failed: {output}")
-    mt_line = next((line for line in output.splitlines() if line.startswith("MT:")), "")
-    return wall, usage.ru_maxrss / 1024, mt_line
+    if done.returncode != 0:
+        raise SystemExit(f"batch failed: {done.stderr[-2000:]}")
+    lines = done.stdout.splitlines()
+    mt_line = next((line for line in lines if line.startswith("MT:")), "")
+    peak = next(int(line.split()[1]) for line in lines if line.startswith("PEAK_KIB"))
+    return wall, peak / 1024, mt_line
 
 
 def main() -> None:

@@ -61,9 +61,11 @@ output = "{title} {person}"
 [engine]
 # "argos" (offline MT with installed Argos packages) or "none" (empty drafts for human translation).
 name = "argos"
+# beam_size = 1 is a faster "draft" mode (see the README's throughput table).
 beam_size = 4
 max_batch_size = 32
-inter_threads = 1
+# 0 = automatic: one translator per core (up to 4), the other cores within each.
+inter_threads = 0
 intra_threads = 0
 compute_type = "auto"
 

@@ -51,6 +51,8 @@ END;
 _COLUMNS = "source_lang, target_lang, source, target, origin, article, prev, next, created, updated"
 _CANDIDATES = 30
 _RARE_TRIGRAMS = 12
+_MIN_TRIGRAMS = 4
+_POSTINGS_BUDGET = 20_000  # rowids read per lookup, beyond the first few trigrams
 
 
 def normalize(text: str) -> str:
@@ -177,14 +179,22 @@ class Memory:
 
         Common trigrams (" th", "the") occur in most units; the rarest ones
         point at the few that can be similar: each votes for the units that
-        contain it, and the most voted are scored by rapidfuzz. Document
+        contain it, and the most voted are scored by rapidfuzz. Reading stops
+        at a budget of postings, so a lookup costs about the same in a large
+        memory as in a small one. Document
         frequencies are read once per session (fts5vocab cannot look a term up
         by index).
         """
         if self._frequency is None:
             self._frequency = dict(self.db.execute("SELECT term, doc FROM units_vocab"))
         frequency = self._frequency
-        return sorted((g for g in _trigrams(norm) if g in frequency), key=frequency.__getitem__)[:_RARE_TRIGRAMS]
+        chosen, postings = [], 0
+        for gram in sorted((g for g in _trigrams(norm) if g in frequency), key=frequency.__getitem__):
+            if len(chosen) >= _RARE_TRIGRAMS or (len(chosen) >= _MIN_TRIGRAMS and postings + frequency[gram] > _POSTINGS_BUDGET):
+                break
+            chosen.append(gram)
+            postings += frequency[gram]
+        return chosen
 
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
         rows = self.db.execute(

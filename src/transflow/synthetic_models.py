@@ -188,3 +188,85 @@ def build_copy_package(
                 archive.write(path, path.relative_to(tmp))
     out_file.write_bytes(buffer.getvalue())
     return out_file
+
+
+def build_random_package(
+    out_file: Path,
+    from_code: str,
+    to_code: str,
+    sp_model: Path,
+    *,
+    layers: int = 6,
+    heads: int = 8,
+    d_model: int = 512,
+    ffn: int = 2048,
+    vocab_size: int = 50_000,
+    eos_bias: float = 0.0,
+    seed: int = 0,
+) -> Path:
+    """Write an ``.argosmodel`` of the real Argos architecture with random int8 weights.
+
+    It translates nothing, but costs what a real model costs: same layers,
+    width, heads, FFN and (padded) vocabulary. *eos_bias* raises or lowers
+    the end-of-sentence logit to steer output lengths.
+    """
+    from ctranslate2.specs import transformer_spec
+
+    pieces = _pieces(sp_model)
+    vocab = SPECIALS + pieces + [f"▁pad{i}" for i in range(max(0, vocab_size - len(SPECIALS) - len(pieces)))]
+    rng = np.random.default_rng(seed)
+    spec = transformer_spec.TransformerSpec.from_config((layers, layers), heads)
+    spec.config.add_source_eos = True
+
+    def fill(layer) -> None:
+        for name, value in list(vars(layer).items()):
+            if isinstance(value, list):
+                for item in value:
+                    fill(item)
+            elif hasattr(value, "__dict__") and not isinstance(value, (str, np.ndarray)):
+                fill(value)
+        if hasattr(layer, "gamma"):
+            layer.gamma = np.ones(d_model, dtype=np.float32)
+            layer.beta = np.zeros(d_model, dtype=np.float32)
+
+    fill(spec)
+
+    def linear(layer, rows: int, cols: int) -> None:
+        layer.weight = (rng.standard_normal((rows, cols)) / np.sqrt(cols)).astype(np.float32)
+        layer.bias = np.zeros(rows, dtype=np.float32)
+
+    for side in (spec.encoder, spec.decoder):
+        for layer in side.layer:
+            linear(layer.self_attention.linear[0], 3 * d_model, d_model)
+            linear(layer.self_attention.linear[1], d_model, d_model)
+            linear(layer.ffn.linear_0, ffn, d_model)
+            linear(layer.ffn.linear_1, d_model, ffn)
+            if hasattr(layer, "attention"):
+                linear(layer.attention.linear[0], d_model, d_model)
+                linear(layer.attention.linear[1], 2 * d_model, d_model)
+                linear(layer.attention.linear[2], d_model, d_model)
+    embeddings = (rng.standard_normal((len(vocab), d_model)) * 0.1).astype(np.float32)
+    spec.encoder.embeddings[0].weight = embeddings
+    spec.decoder.embeddings.weight = embeddings
+    linear(spec.decoder.projection, len(vocab), d_model)
+    spec.decoder.projection.bias[vocab.index("</s>")] = eos_bias
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    name = f"translate-{from_code}_{to_code}-1_9"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / name
+        root.mkdir()
+        from ctranslate2.converters.converter import Converter
+
+        class _Given(Converter):
+            def _load(self):
+                return spec
+
+        _Given().convert(str(root / "model"), quantization="int8", force=True)
+        shutil.copy(sp_model, root / "sentencepiece.model")
+        metadata = {"package_version": "1.9", "argos_version": "1.9", "from_code": from_code, "to_code": to_code, "type": "translate"}
+        (root / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+        with zipfile.ZipFile(out_file, "w", zipfile.ZIP_STORED) as archive:
+            for path in sorted(root.rglob("*")):
+                archive.write(path, path.relative_to(tmp))
+    return out_file

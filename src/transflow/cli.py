@@ -233,6 +233,54 @@ def status(
 
 
 @app.command()
+def qa(
+    files: list[Path] = typer.Argument(..., help="PO or XLIFF files to check."),
+    glossary: list[Path] = _GLOSSARY,
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 on problems of this severity or worse: error or warning."),
+) -> None:
+    """Check translations: glossary, numbers, markup, URLs, completeness, spacing, brackets, length, consistency."""
+    from . import qa as checks
+
+    if output_format not in ("text", "json") or fail_on not in ("error", "warning"):
+        raise UsageError("use --format text|json and --fail-on error|warning")
+    problems = _qa_problems(files, glossary)
+    if output_format == "json":
+        out.print_json(json.dumps([p.as_dict() for p in problems], ensure_ascii=False))
+    else:
+        for problem in problems:
+            out.print(str(problem), markup=False)
+        counts = {sev: sum(p.severity == sev for p in problems) for sev in (checks.ERROR, checks.WARNING)}
+        out.print(f"{len(files)} files: {counts[checks.ERROR]} errors, {counts[checks.WARNING]} warnings", markup=False)
+    failing = {checks.ERROR} if fail_on == "error" else {checks.ERROR, checks.WARNING}
+    if any(p.severity in failing for p in problems):
+        raise typer.Exit(1)
+
+
+def _qa_problems(files: list[Path], glossary: list[Path], units_for=None):
+    """QA over PO/XLIFF files; *units_for(catalog)* narrows the units checked (default: all)."""
+    from . import exchange, glossary as glossaries, qa as checks
+    from .glossary.enforce import Enforcer
+    from .workflow import attach_codes
+
+    cfg = state.config
+    glossary_files = glossary or cfg.glossaries
+    terms = glossaries.load(glossary_files) if glossary_files else None
+    problems, seen = [], []
+    for path in files:
+        catalog, _ = exchange.read(path)
+        attach_codes(catalog, cfg)
+        source, target = catalog.source_language or cfg.source, catalog.language or ""
+        if not target:
+            raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
+        enforcer = Enforcer(terms, source, target, cfg.order_rules) if terms else None
+        units = units_for(catalog) if units_for else catalog.units
+        problems += checks.run(units, str(path), checks.Context(source, target, enforcer), cfg.qa_disabled, include_empty=units_for is None)
+        seen.append((str(path), target, units))
+    return problems + checks.consistency(seen, cfg.qa_disabled)
+
+
+@app.command()
 def convert(
     source: Path = typer.Argument(..., help="A PO or XLIFF file."),
     target: Path = typer.Argument(..., help="The file to write; .po or .xlf/.xliff chooses the format."),
@@ -257,6 +305,7 @@ def build(
     ),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: localized/<lang>/<file name>)."),
     include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Use machine drafts and other fuzzy entries too."),
+    force: bool = typer.Option(False, "--force", help="Build even when QA finds errors (the report is still printed)."),
     min_translated: Optional[float] = typer.Option(
         None, "--min-translated", min=0, max=100, help="Refuse below this percentage of translated segments (default 80)."
     ),
@@ -277,6 +326,13 @@ def build(
         err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
     if len(result.missing) > _LISTED:
         err.print(f"{article}: … and {len(result.missing) - _LISTED} more untranslated segments", markup=False)
+    used = lambda catalog: [u for u in catalog.units if u.target and (include_fuzzy or not u.fuzzy)]  # noqa: E731
+    problems = _qa_problems([po_path], [], used)
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and not force:
+        raise TransflowError(f"{len(errors)} QA errors in {relative_path(po_path)}; fix them, or build anyway with --force")
     if result.percent < threshold:
         raise TransflowError(
             f"{article}: only {result.translated} of {result.total} segments ({result.percent:.0f}%) are translated in {relative_path(po_path)}, "

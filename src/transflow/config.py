@@ -76,6 +76,11 @@ path = ".transflow/tm.sqlite"
 # Fuzzy matches at or above this similarity (0-100) become fuzzy suggestions.
 fuzzy_threshold = 75
 
+[qa]
+# Checks to switch off for this project, e.g. ["length", "repeated-word"].
+# One entry is exempted with a translator comment "qa-ignore: numbers" (or "qa-ignore").
+disable = []
+
 [build]
 # Refuse to build an article with fewer reviewed segments than this percentage.
 min_translated = 80
@@ -97,6 +102,7 @@ class Config:
     min_translated: float
     memory: Path
     fuzzy_threshold: float
+    qa_disabled: list[str]
 
     def path(self, relative: Path) -> Path:
         """*relative* resolved against the project root (kept relative when the root is the current folder)."""
@@ -166,6 +172,7 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         min_translated=min_translated,
         memory=Path(data["memory"]["path"]),
         fuzzy_threshold=fuzzy_threshold,
+        qa_disabled=[str(name) for name in data["qa"].get("disable", [])],
     )
     config.memory = config.path(config.memory)
     config.models = config.path(Path(paths["models"])) if paths.get("models") else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from . import qa
 from .document import InlineCode, Segment, Unit
 from .engines import Engine
 from .glossary.enforce import Enforcer, TermSpan
@@ -24,6 +25,8 @@ from .protect import FORMS, Form, Protected, protect, restore, usable_forms
 # Notes naming where a translation came from; they stay with it once it is reviewed.
 ORIGIN_PREFIXES = ("MT ", "TM ")
 CODES_LOST = "check markup: MT lost the inline codes; they are missing from this draft"
+# QA checks not repeated on machine drafts: enforcement already names glossary problems.
+QA_COVERED_BY_ENFORCEMENT = ("glossary", "deprecated-term", "empty")
 # How alike (rapidfuzz ratio, 0–100) a revised sentence must be to an old one to inherit its translation.
 REVISION_SIMILARITY = 70
 
@@ -162,10 +165,12 @@ def machine_translate(drafts: Sequence[Draft], engine: Engine) -> None:
 
 def _finish(job_draft: Draft, origin: str) -> None:
     stats = job_draft.stats
+    context = qa.Context(job_draft.source, job_draft.target, job_draft.enforcer)
     for unit, job in job_draft.pending:
         if job_draft.enforcer is not None:
             job.problems += job_draft.enforcer.problems(job.output or "", job.terms)
         unit.target, unit.fuzzy = job.output or "", True
+        job.problems += [f"qa: {p.check}: {p.message}" for p in qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)]
         unit.notes += [origin, *job.problems]
         stats.machine += 1
         stats.flagged += bool(job.problems)

@@ -196,14 +196,25 @@ def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> 
     if source.resolve() == target.resolve():
         raise UsageError(f"{target}: is the input file; give another output path")
     catalog, problems = exchange.read(source)
-    reference = next((path for unit in catalog.units for path, _ in unit.occurrences), source.name)
-    datatype = "plaintext"
-    article = next((p for p in (Path(reference), cfg.root / reference) if p.is_file()), None)
-    if suffix != ".po" and article is not None:
-        doc = parse_file(article)
-        datatype = xliff.DATATYPES.get(doc.format, "plaintext")
-        codes = {seg.text: seg.codes for seg in segments_of(doc, catalog.source_language or cfg.source)}
-        for unit in catalog.units + catalog.obsolete:
-            unit.codes = unit.codes or codes.get(unit.source, ())
-    exchange.write(target, catalog, reference, "po" if suffix == ".po" else xliff_format, datatype)
+    reference, doc = attach_codes(catalog, cfg)
+    datatype = xliff.DATATYPES.get(doc.format, "plaintext") if doc is not None else "plaintext"
+    exchange.write(target, catalog, reference or source.name, "po" if suffix == ".po" else xliff_format, datatype)
     return problems
+
+
+def attach_codes(catalog: po.Catalog, cfg: Config) -> tuple[str | None, Document | None]:
+    """Give units read from a PO file the inline codes of their source, from the article they refer to.
+
+    Returns the article reference and its Document (None when it is not at hand).
+    """
+    reference = next((path for unit in catalog.units for path, _ in unit.occurrences), None)
+    if reference is None:
+        return None, None
+    article = next((p for p in (Path(reference), cfg.root / reference) if p.is_file()), None)
+    if article is None:
+        return reference, None
+    doc = parse_file(article)
+    codes = {seg.text: seg.codes for seg in segments_of(doc, catalog.source_language or cfg.source)}
+    for unit in catalog.units + catalog.obsolete:
+        unit.codes = unit.codes or codes.get(unit.source, ())
+    return reference, doc

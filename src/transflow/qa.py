@@ -1,0 +1,332 @@
+"""QA checks over translated units, before anything is published.
+
+Each check has an id and a severity and reports what it found with the
+file, line and segment. A translator can exempt one entry with a comment
+``qa-ignore: numbers, spacing`` (or ``qa-ignore`` for all checks); a project
+switches checks off with ``[qa] disable = [...]`` in transflow.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from .document import CodeKind, Unit
+from .glossary.enforce import Enforcer
+from .languages import spaced
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    check: str
+    severity: str
+    message: str
+    source: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        snippet = self.source if len(self.source) <= 60 else self.source[:59] + "…"
+        return f"{self.file}:{self.line}: {self.severity}: [{self.check}] {self.message} — {snippet!r}"
+
+
+@dataclass
+class Context:
+    source_lang: str
+    target_lang: str
+    enforcer: Enforcer | None = None
+
+
+Check = Callable[[Unit, Context], Iterable[str]]
+CHECKS: dict[str, tuple[str, Check]] = {}
+
+
+def check(name: str, severity: str) -> Callable[[Check], Check]:
+    def register(function: Check) -> Check:
+        CHECKS[name] = (severity, function)
+        return function
+
+    return register
+
+
+def _plain(unit: Unit, text: str) -> str:
+    """*text* (the source or a translation) with the unit's inline codes blanked out."""
+    for raw in sorted({unit.source[c.start : c.end] for c in unit.codes}, key=len, reverse=True):
+        text = text.replace(raw, " ")
+    return text
+
+
+# Glossary ------------------------------------------------------------------------
+
+
+@check("glossary", ERROR)
+def _glossary(unit: Unit, ctx: Context) -> Iterable[str]:
+    if ctx.enforcer is None:
+        return
+    spans, _ = ctx.enforcer.spans(unit.source, [(c.start, c.end) for c in unit.codes])
+    for problem in ctx.enforcer.problems(unit.target, spans):
+        if "NOT ENFORCED" in problem:
+            yield problem.replace("glossary: NOT ENFORCED: ", "glossary term ").replace("; fix this entry by hand", "")
+
+
+@check("deprecated-term", ERROR)
+def _deprecated(unit: Unit, ctx: Context) -> Iterable[str]:
+    if ctx.enforcer is None:
+        return
+    for problem in ctx.enforcer.problems(unit.target, []):
+        yield problem.replace("glossary: ", "")
+
+
+# Numbers and dates ----------------------------------------------------------------
+
+_DIGITS = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+_SCALES = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6,
+    "nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
+    "万": 1e4, "億": 1e8, "兆": 1e12, "千": 1e3,
+}
+_SCALE_AFTER = re.compile(r"\s*(thousand|million|billion|trillion|bn|mn|nghìn tỷ|nghìn|ngàn|triệu|tỷ|tỉ|万|億|兆|千)")
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_EN_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b")
+_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b")
+_VI_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})")
+_JA_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
+
+
+def _readings(raw: str, lang: str | None) -> set[float]:
+    """The values a written number may mean: by the language's convention, or either one."""
+    compact = re.sub(r"[\u00a0\u202f ]", "", raw)
+    results = set()
+    for thousands, decimal in ((",", "."), (".", ",")):
+        if lang and ((lang in ("en", "ja") and thousands != ",") or (lang == "vi" and thousands != ".")):
+            continue
+        parts = compact.split(decimal)
+        if len(parts) > 2:
+            continue
+        whole = parts[0]
+        groups = whole.split(thousands)
+        if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
+            continue
+        text = "".join(groups) + ("." + parts[1] if len(parts) == 2 else "")
+        try:
+            results.add(float(text))
+        except ValueError:
+            continue
+    return results or {float(re.sub(r"\D", "", compact) or 0)}
+
+
+def _values(text: str, lang: str | None) -> list[set]:
+    """Each number (or date) in *text* as the set of values it may stand for."""
+    text = unicodedata.normalize("NFC", text).translate(_DIGITS)
+    found: list[set] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, order in ((_EN_DATE, "md"), (_JA_DATE, "md"), (_VI_DATE, "dm"), (_DMY, "dm")):
+        for match in pattern.finditer(text):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            first, second = match.group(1), match.group(2)
+            month = _MONTHS.get(first[:3].lower()) if not first.isdigit() else int(first if order == "md" else second)
+            day = int(second if order == "md" else first)
+            found.append({("date", month, day)})
+            taken.append(match.span())
+    for match in _NUMBER.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        values = _readings(match.group(0), lang)
+        scale = _SCALE_AFTER.match(text, match.end())
+        if scale:
+            factor = 1e12 if scale.group(1) == "nghìn tỷ" else _SCALES[scale.group(1)]
+            values = {round(v * factor, 6) for v in values}
+        found.append(values)
+    return found
+
+
+@check("numbers", ERROR)
+def _numbers(unit: Unit, ctx: Context) -> Iterable[str]:
+    source = _values(_plain(unit, unit.source), ctx.source_lang)
+    target = _values(_plain(unit, unit.target), None)
+    available = list(target)
+    for wanted in source:
+        match = next((i for i, values in enumerate(available) if values & wanted), None)
+        if match is None:
+            shown = next(iter(wanted))
+            label = f"{shown[2]}/{shown[1]}" if isinstance(shown, tuple) else f"{shown:g}"
+            yield f"number {label} of the source is missing from the translation"
+        else:
+            available.pop(match)
+
+
+# Markup, URLs ---------------------------------------------------------------------
+
+
+@check("markup", ERROR)
+def _markup(unit: Unit, ctx: Context) -> Iterable[str]:
+    if not unit.codes:
+        return
+    raws = [unit.source[c.start : c.end] for c in sorted(unit.codes, key=lambda c: c.start)]
+    wanted = Counter(raws)
+    present = Counter({raw: unit.target.count(raw) for raw in wanted})
+    for raw, count in wanted.items():
+        if present[raw] < count:
+            yield f"inline code {raw!r} is missing"
+        elif present[raw] > count:
+            yield f"inline code {raw!r} appears more often than in the source"
+    for code in unit.codes:
+        if code.kind is CodeKind.OPEN:
+            closing = next((c for c in unit.codes if c.kind is CodeKind.CLOSE and c.pair == code.pair), None)
+            if closing is None:
+                continue
+            opening_raw, closing_raw = unit.source[code.start : code.end], unit.source[closing.start : closing.end]
+            first_open = unit.target.find(opening_raw)
+            if first_open >= 0 and unit.target.find(closing_raw, first_open + len(opening_raw)) < 0:
+                yield f"inline codes {opening_raw!r} … {closing_raw!r} are out of order"
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@\w{2,}")
+
+
+@check("urls", ERROR)
+def _urls(unit: Unit, ctx: Context) -> Iterable[str]:
+    for url in dict.fromkeys(_URL.findall(unit.source)):
+        if url not in unit.target:
+            yield f"{url} must appear unchanged"
+
+
+# Completeness ---------------------------------------------------------------------
+
+
+@check("untranslated", WARNING)
+def _untranslated(unit: Unit, ctx: Context) -> Iterable[str]:
+    if unit.target and unit.target == unit.source and any(ch.isalpha() for ch in _plain(unit, unit.source)):
+        if ctx.enforcer is not None:
+            spans, _ = ctx.enforcer.spans(unit.source)
+            covered = sum(span.end - span.start for span in spans if span.replacement == unit.source[span.start : span.end])
+            if covered >= len(re.sub(r"[\W\d_]", "", unit.source)) * 0.8:
+                return
+        yield "the translation is the source text"
+
+
+@check("empty", WARNING)
+def _empty(unit: Unit, ctx: Context) -> Iterable[str]:
+    if not unit.target.strip():
+        yield "no translation"
+
+
+# Spacing and punctuation ---------------------------------------------------------------
+
+
+@check("spacing", WARNING)
+def _spacing(unit: Unit, ctx: Context) -> Iterable[str]:
+    target = unit.target
+    lead_s, lead_t = unit.source[: len(unit.source) - len(unit.source.lstrip())], target[: len(target) - len(target.lstrip())]
+    if lead_s != lead_t or unit.source[len(unit.source.rstrip()) :] != target[len(target.rstrip()) :]:
+        yield "leading or trailing whitespace differs from the source"
+    text = _plain(unit, target)
+    if "  " in target.strip() and "  " not in unit.source:
+        yield "double space"
+    if not spaced(ctx.target_lang):
+        if re.search(r"[。！？]\s+\S", text):
+            yield "space after a Japanese full stop"
+        if re.search(r"[\u3040-\u30ff\u4e00-\u9fff][.,](?!\d)", text):
+            yield "half-width . or , in Japanese; use 。 or 、"
+    else:
+        if re.search(r"\w\s+[,.;:!?](?!\d)", text):
+            yield "space before punctuation"
+        if re.search(r"[a-zà-ỹ][,;!?][A-Za-zÀ-ỹ]|[a-zà-ỹ]{2}\.[A-ZÀ-Ỹ][a-zà-ỹ]", text):
+            yield "no space after punctuation"
+
+
+_PAIRS = ["()", "[]", "{}", "「」", "『』", "（）", "“”", "‘’", "«»"]
+
+
+@check("brackets", WARNING)
+def _brackets(unit: Unit, ctx: Context) -> Iterable[str]:
+    text = _plain(unit, unit.target)
+    for pair in _PAIRS:
+        if text.count(pair[0]) != text.count(pair[1]):
+            yield f"unbalanced {pair[0]}{pair[1]}"
+    if text.count('"') % 2:
+        yield 'unbalanced "'
+
+
+_RATIOS = {("en", "vi"): (0.7, 2.2), ("en", "ja"): (0.2, 1.2), ("vi", "en"): (0.5, 1.6), ("ja", "en"): (1.2, 6.0), ("vi", "ja"): (0.15, 1.0), ("ja", "vi"): (1.4, 7.0)}
+
+
+@check("length", WARNING)
+def _length(unit: Unit, ctx: Context) -> Iterable[str]:
+    source, target = _plain(unit, unit.source).strip(), _plain(unit, unit.target).strip()
+    if len(source) < 20 or not target:
+        return
+    low, high = _RATIOS.get((ctx.source_lang, ctx.target_lang), (0.3, 3.0))
+    ratio = len(target) / len(source)
+    if not low <= ratio <= high:
+        yield f"translation is {ratio:.1f}× the length of the source (expected {low}–{high}×)"
+
+
+@check("repeated-word", WARNING)
+def _repeated(unit: Unit, ctx: Context) -> Iterable[str]:
+    # Without spaces, only runs of three or more characters count (ますます is a word).
+    pattern = r"\b(\w{2,})\s+\1\b" if spaced(ctx.target_lang) else r"(\w{3,})\1"
+    for match in re.finditer(pattern, unit.target, re.IGNORECASE):
+        if match.group(0).lower() not in unit.source.lower():
+            yield f"word repeated: {match.group(0)!r}"
+
+
+# Running ----------------------------------------------------------------------------------
+
+
+def _exempt(unit: Unit) -> set[str] | None:
+    """Checks an entry's translator comment exempts it from (None: all of them)."""
+    match = re.search(r"qa-ignore(?::\s*([\w\-, ]+))?", unit.translator_comment or "")
+    if not match:
+        return set()
+    return None if not match.group(1) else {name.strip() for name in match.group(1).split(",")}
+
+
+def run(
+    units: Sequence[Unit], file: str, ctx: Context, disabled: Iterable[str] = (), include_empty: bool = True
+) -> list[Problem]:
+    """Every problem in *units* (one file), in unit order."""
+    active = {name: spec for name, spec in CHECKS.items() if name not in set(disabled) and (include_empty or name != "empty")}
+    problems = []
+    for unit in units:
+        exempt = _exempt(unit)
+        if exempt is None:
+            continue
+        line = unit.occurrences[0][1] if unit.occurrences else 0
+        for name, (severity, function) in active.items():
+            if name in exempt or (not unit.target and name != "empty"):
+                continue
+            for message in function(unit, ctx):
+                problems.append(Problem(file, line, name, severity, message, unit.source))
+    return problems
+
+
+def consistency(files: Sequence[tuple[str, str, Sequence[Unit]]], disabled: Iterable[str] = ()) -> list[Problem]:
+    """The same source translated differently within a file or across the project (per language)."""
+    if "consistency" in set(disabled):
+        return []
+    seen: dict[tuple[str, str], dict[str, list[tuple[str, Unit]]]] = defaultdict(lambda: defaultdict(list))
+    for file, lang, units in files:
+        for unit in units:
+            if unit.target and not unit.fuzzy and _exempt(unit) is not None and "consistency" not in (_exempt(unit) or set()):
+                seen[(lang, unit.source)][unit.target].append((file, unit))
+    problems = []
+    for (lang, source), targets in seen.items():
+        if len(targets) < 2:
+            continue
+        variants = " / ".join(repr(t) for t in targets)
+        for target, places in targets.items():
+            for file, unit in places:
+                line = unit.occurrences[0][1] if unit.occurrences else 0
+                problems.append(Problem(file, line, "consistency", WARNING, f"translated differently elsewhere: {variants}", source))
+    return problems

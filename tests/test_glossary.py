@@ -1,6 +1,5 @@
 """Glossary files, matching and enforcement through real (tiny) Argos models."""
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -311,7 +310,6 @@ def careless_engine(careless_package, tmp_path_factory):
 
 @pytest.mark.parametrize("name", ["asean-japan.txt", "mekong-summit.md"])
 def test_careless_model_still_gets_every_term_or_flags_it(name, project, careless_engine, newsroom):
-    from transflow.document import Unit
     from transflow.draft import collect_units, draft
     from transflow.formats import parser_for
     from transflow.segment import segments_of

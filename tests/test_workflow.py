@@ -5,7 +5,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import SAMPLES, msgfmt_check
+from conftest import msgfmt_check
 
 LANGS = {"asean-japan.txt": "en", "mekong-summit.md": "en", "hoi-nghi-asean.txt": "vi", "asean-nihon.txt": "ja"}
 

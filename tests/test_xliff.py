@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 
 from conftest import SCHEMAS
-from transflow.exchange import po, xliff
+from transflow.exchange import xliff
 
 LANGS = {"asean-japan.txt": "en", "mekong-summit.md": "en", "hoi-nghi-asean.txt": "vi", "asean-nihon.txt": "ja"}
 NEWSROOM = Path(__file__).resolve().parent.parent / "glossaries" / "newsroom.csv"

@@ -29,3 +29,8 @@ def parse(path: Path, what: str) -> etree._ElementTree:
     if doctype is not None and list(doctype.iterentities()):
         raise TransflowError(f"{path}: the {what} declares XML entities in its DOCTYPE; refused for safety, remove the DOCTYPE")
     return tree
+
+
+def local_name(element: etree._Element) -> str:
+    """An element's tag without its namespace ("" for comments and processing instructions)."""
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""

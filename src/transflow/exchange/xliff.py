@@ -24,7 +24,7 @@ from lxml import etree
 from ..document import CodeKind, InlineCode, Unit
 from ..errors import TransflowError
 from ..textio import write_atomic
-from ..xmlsafe import parse as parse_xml
+from ..xmlsafe import local_name, parse as parse_xml
 from .po import Catalog
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -113,7 +113,7 @@ _CONTENT = {"source", "target", "note", "data", "context", "tool"}  # whitespace
 
 def _indent(element: etree._Element, level: int = 0) -> None:
     """Indent the structure for diffs and eyes, never inside text-bearing elements (whitespace there is content)."""
-    if etree.QName(element).localname in _CONTENT or not len(element):
+    if local_name(element) in _CONTENT or not len(element):
         return
     inner = "\n" + "  " * (level + 1)
     element.text = inner
@@ -346,10 +346,6 @@ def read(path: Path) -> tuple[Catalog, list[str]]:
     return reader(root, path)
 
 
-def _local(element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
 def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None) -> _Text:
     pieces: list[str] = []
     codes: list[InlineCode] = []
@@ -371,7 +367,7 @@ def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None)
         if node.text:
             emit(node.text)
         for child in node:
-            name = _local(child)
+            name = local_name(child)
             ident = child.get("startRef") or child.get("id") or ""
             if name in ("bpt", "ept", "ph", "it") and data is None:
                 kind = {"bpt": CodeKind.OPEN, "ept": CodeKind.CLOSE}.get(name, CodeKind.STANDALONE)
@@ -419,7 +415,7 @@ def _finish(unit: Unit, source: _Text, target: _Text, ident: str, path: Path, pr
 
 
 def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
-    file = next((e for e in root if _local(e) == "file"), None)
+    file = next((e for e in root if local_name(e) == "file"), None)
     if file is None:
         raise TransflowError(f"{path}: the XLIFF file has no <file> element; export it again")
     catalog = Catalog([], file.get("source-language"), file.get("target-language"))

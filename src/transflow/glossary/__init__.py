@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from .problems import Problem
 
 PREFERRED = "preferred"
 ADMITTED = "admitted"
@@ -61,16 +62,24 @@ class Glossary:
         return {lang for entry in self.entries for lang in entry.terms}
 
 
-def load(paths: Sequence[Path]) -> Glossary:
-    """Combine the glossaries at *paths*, in order."""
+def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
+    """The entries of one glossary file (CSV/TSV or TBX, by extension) and every problem in it."""
     from . import csvfile, tbx
 
+    if not path.is_file():
+        raise UsageError(f"{path}: no such glossary; check --glossary or glossary.files in transflow.toml")
+    return (tbx.parse if path.suffix.lower() in (".tbx", ".xml") else csvfile.parse)(path)
+
+
+def load(paths: Sequence[Path]) -> Glossary:
+    """Combine the glossaries at *paths*, in order; a file with a fatal problem is refused."""
     entries: list[Entry] = []
     for path in paths:
-        if not path.is_file():
-            raise UsageError(f"{path}: no such glossary; check --glossary or glossary.files in transflow.toml")
-        reader = tbx.read if path.suffix.lower() in (".tbx", ".xml") else csvfile.read
-        entries.extend(reader(path))
+        found, problems = parse(path)
+        fatal = [p for p in problems if p.fatal]
+        if fatal:
+            raise UsageError(f"{fatal[0]}; run 'transflow glossary check {path}'")
+        entries.extend(found)
     return Glossary(entries)
 
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import Entry
+from . import Entry, parse
 from .match import auto_case_sensitive, fold
 from .problems import Problem
 
 
 def check(paths: Sequence[Path]) -> list[Problem]:
-    from . import csvfile, tbx
-
     problems: list[Problem] = []
     entries: list[Entry] = []
     for path in paths:
-        parser = tbx.parse if path.suffix.lower() in (".tbx", ".xml") else csvfile.parse
-        found, issues = parser(path)
+        found, issues = parse(path)
         entries.extend(found)
         problems.extend(issues)
     problems.extend(_clashes(entries))

@@ -22,14 +22,6 @@ _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
 
 
-def read(path: Path) -> list[Entry]:
-    entries, problems = parse(path)
-    fatal = [p for p in problems if p.fatal]
-    if fatal:
-        raise UsageError(f"{fatal[0]}; run 'transflow glossary check {path}'")
-    return entries
-
-
 def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
     """Entries and every problem found, each with file:line."""
     text = read_text(path, "glossary").lstrip("\ufeff")

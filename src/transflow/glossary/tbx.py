@@ -12,7 +12,7 @@ from lxml import etree
 from .. import languages
 from ..errors import TransflowError, UsageError
 from ..textio import write_atomic
-from ..xmlsafe import parse as parse_xml
+from ..xmlsafe import local_name, parse as parse_xml
 from . import ADMITTED, DEPRECATED, PREFERRED, Entry, Glossary, Term, languages_of
 from .problems import Problem
 
@@ -27,26 +27,14 @@ _STATUS = {
 _FLAGS = ("transflow-dnt", "transflow-case-sensitive")
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def read(path: Path) -> list[Entry]:
-    entries, problems = parse(path)
-    fatal = [p for p in problems if p.fatal]
-    if fatal:
-        raise UsageError(f"{fatal[0]}; run 'transflow glossary check {path}'")
-    return entries
-
-
 def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
     root = parse_xml(path, "glossary").getroot()
-    if _local(root) not in ("martif", "tbx"):
-        raise TransflowError(f"{path}:{root.sourceline}: not a TBX file (root <{_local(root)}>); expected <tbx> or <martif>")
+    if local_name(root) not in ("martif", "tbx"):
+        raise TransflowError(f"{path}:{root.sourceline}: not a TBX file (root <{local_name(root)}>); expected <tbx> or <martif>")
     problems: list[Problem] = []
     entries = []
     for concept in root.iter():
-        if _local(concept) in ("termEntry", "conceptEntry"):
+        if local_name(concept) in ("termEntry", "conceptEntry"):
             entries.append(_entry(concept, path, problems))
     return entries, problems
 
@@ -55,7 +43,7 @@ def _entry(concept: etree._Element, path: Path, problems: list[Problem]) -> Entr
     entry = Entry(origin=f"{path}:{concept.sourceline}")
     notes = []
     for child in concept:
-        name, kind = _local(child), child.get("type", "")
+        name, kind = local_name(child), child.get("type", "")
         text = " ".join("".join(child.itertext()).split())
         if name == "descrip" and kind == "subjectField":
             entry.kind = text.lower()
@@ -83,16 +71,16 @@ def _language(section: etree._Element, entry: Entry, path: Path, problems: list[
         problems.append(Problem(f"{path}:{section.sourceline}", f"unknown language {code!r}", fatal=True))
         return
     for holder in section.iter():
-        if _local(holder) not in ("tig", "ntig", "termSec"):
+        if local_name(holder) not in ("tig", "ntig", "termSec"):
             continue
-        term = next((e for e in holder.iter() if _local(e) == "term"), None)
+        term = next((e for e in holder.iter() if local_name(e) == "term"), None)
         text = " ".join("".join(term.itertext()).split()) if term is not None else ""
         if not text:
             problems.append(Problem(f"{path}:{holder.sourceline}", f"empty {lang} term"))
             continue
         status = ADMITTED if entry.terms.get(lang) else PREFERRED
         for element in holder.iter():
-            name = _local(element)
+            name = local_name(element)
             if (name == "termNote" and element.get("type") == "administrativeStatus") or name == "administrativeStatus":
                 value = (element.text or "").strip().lower()
                 status = _STATUS.get(value, status)

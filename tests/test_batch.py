@@ -114,6 +114,7 @@ def test_bad_articles_are_reported_and_the_rest_finish(project, cli, installed_m
     assert all(r["status"] == "failed" and "transflow models install en fr" in r["error"] for r in report if r["language"] == "fr")
     done = [r for r in report if r["status"] == "translated"]
     assert len(done) == len(articles) + 1 and all(r["segments"] and r["from_mt"] for r in done)
+    assert all(r["qa_problems"] for r in done)  # the copy model leaves every sentence "untranslated"
     assert "broken.html:1: malformed HTML" in result.stderr
     assert Path("locales/vi/asean-japan.po").exists() and not Path("locales/vi/broken.po").exists()
 

@@ -43,6 +43,7 @@ class ArticleReport:
     from_mt: int = 0
     glossary_enforced: int = 0
     glossary_flagged: int = 0
+    qa_problems: int = 0
     flagged: int = 0
     seconds: float = 0.0
 
@@ -193,9 +194,11 @@ def _chunk(paths, target, settings, digest, enforcer, engine, manifest, report) 
                 segments=stats.segments,
                 reviewed_kept=stats.kept,
                 revised=stats.revised,
+                from_tm=stats.from_tm,
                 from_mt=stats.machine,
                 glossary_enforced=stats.terms_enforced,
                 glossary_flagged=stats.terms_flagged,
+                qa_problems=sum(note.startswith("qa: ") for unit in item.draft.units for note in unit.notes),
                 flagged=stats.flagged,
                 seconds=round(spent + time.perf_counter() - began + mt_share * len(item.draft.pending), 3),
             )

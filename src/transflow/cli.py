@@ -257,10 +257,9 @@ def qa(
         raise typer.Exit(1)
 
 
-def _qa_problems(files: list[Path], glossary: list[Path], units_for=None):
-    """QA over PO/XLIFF files; *units_for(catalog)* narrows the units checked (default: all)."""
+def _qa_problems(files: list[Path], glossary: list[Path]):
+    """QA over every unit of PO/XLIFF files, and their consistency with each other."""
     from . import exchange, glossary as glossaries, qa as checks
-    from .glossary.enforce import Enforcer
     from .workflow import attach_codes
 
     cfg = state.config
@@ -273,11 +272,16 @@ def _qa_problems(files: list[Path], glossary: list[Path], units_for=None):
         source, target = catalog.source_language or cfg.source, catalog.language or ""
         if not target:
             raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
-        enforcer = Enforcer(terms, source, target, cfg.order_rules) if terms else None
-        units = units_for(catalog) if units_for else catalog.units
-        problems += checks.run(units, str(path), checks.Context(source, target, enforcer), cfg.qa_disabled, include_empty=units_for is None)
-        seen.append((str(path), target, units))
+        problems += checks.run(catalog.units, str(path), _qa_context(source, target, terms), cfg.qa_disabled)
+        seen.append((str(path), target, catalog.units))
     return problems + checks.consistency(seen, cfg.qa_disabled)
+
+
+def _qa_context(source: str, target: str, terms):
+    from . import qa as checks
+    from .glossary.enforce import Enforcer
+
+    return checks.Context(source, target, Enforcer(terms, source, target, state.config.order_rules) if terms else None)
 
 
 @app.command()
@@ -326,8 +330,12 @@ def build(
         err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
     if len(result.missing) > _LISTED:
         err.print(f"{article}: … and {len(result.missing) - _LISTED} more untranslated segments", markup=False)
-    used = lambda catalog: [u for u in catalog.units if u.target and (include_fuzzy or not u.fuzzy)]  # noqa: E731
-    problems = _qa_problems([po_path], [], used)
+    from . import glossary as glossaries, qa as checks
+
+    terms = glossaries.load(cfg.glossaries) if cfg.glossaries else None
+    used = [u for u in built.units.values() if u.target and (include_fuzzy or not u.fuzzy)]
+    problems = checks.run(used, relative_path(po_path), _qa_context(built.source, target, terms), cfg.qa_disabled)
+    problems += checks.consistency([(relative_path(po_path), target, used)], cfg.qa_disabled)
     for problem in problems:
         err.print(str(problem), markup=False)
     errors = [p for p in problems if p.severity == "error"]

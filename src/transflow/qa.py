@@ -292,11 +292,9 @@ def _exempt(unit: Unit) -> set[str] | None:
     return None if not match.group(1) else {name.strip() for name in match.group(1).split(",")}
 
 
-def run(
-    units: Sequence[Unit], file: str, ctx: Context, disabled: Iterable[str] = (), include_empty: bool = True
-) -> list[Problem]:
+def run(units: Sequence[Unit], file: str, ctx: Context, disabled: Iterable[str] = ()) -> list[Problem]:
     """Every problem in *units* (one file), in unit order."""
-    active = {name: spec for name, spec in CHECKS.items() if name not in set(disabled) and (include_empty or name != "empty")}
+    active = {name: spec for name, spec in CHECKS.items() if name not in set(disabled)}
     problems = []
     for unit in units:
         exempt = _exempt(unit)

@@ -169,7 +169,10 @@ def build_article(article_path: Path, translations: Path, target: str, default_s
     if catalog.language and catalog.language != target:
         raise TransflowError(f"{translations}: is a {catalog.language} file, not {target}; give the {target} file with --from")
     source = catalog.source_language or default_source
+    codes = {seg.text: seg.codes for seg in segments_of(doc, source)}
     usable = {u.source: u for u in catalog.units if xliff.DAMAGED not in u.notes}
+    for unit in usable.values():
+        unit.codes = unit.codes or codes.get(unit.source, ())
     return Built(build(doc, usable, source, target, include_fuzzy), problems, doc, usable, source)
 
 

@@ -72,17 +72,16 @@ def _glossary(unit: Unit, ctx: Context) -> Iterable[str]:
     if ctx.enforcer is None:
         return
     spans, _ = ctx.enforcer.spans(unit.source, [(c.start, c.end) for c in unit.codes])
-    for problem in ctx.enforcer.problems(unit.target, spans):
-        if "NOT ENFORCED" in problem:
-            yield problem.replace("glossary: NOT ENFORCED: ", "glossary term ").replace("; fix this entry by hand", "")
+    for term in ctx.enforcer.missing(unit.target, spans):
+        yield f"glossary term {term!r} is missing"
 
 
 @check("deprecated-term", ERROR)
 def _deprecated(unit: Unit, ctx: Context) -> Iterable[str]:
     if ctx.enforcer is None:
         return
-    for problem in ctx.enforcer.problems(unit.target, []):
-        yield problem.replace("glossary: ", "")
+    for form in ctx.enforcer.deprecated_in(unit.target):
+        yield f"deprecated term {form!r} used"
 
 
 # Numbers and dates ----------------------------------------------------------------

@@ -96,16 +96,23 @@ class Enforcer:
         labels = dict.fromkeys(entry.label(self.source, self.target) for span in spans for entry in span.entries)
         return [f"glossary: {label}" for label in labels]
 
-    def problems(self, output: str, spans: Sequence[TermSpan]) -> list[str]:
-        """What in *output* breaks the glossary: a required term missing, a deprecated one used."""
+    def missing(self, output: str, spans: Sequence[TermSpan]) -> list[str]:
+        """The target terms of *spans* that *output* lacks (an allowed variant of a single term counts)."""
         exact = fold(output, True)[0]
-        found = []
+        absent = []
         for span in spans:
             accepted = [span.replacement, *(span.entries[0].usable(self.target) if len(span.entries) == 1 else [])]
             if not any(fold(form, True)[0] in exact for form in accepted):
-                found.append(f"glossary: NOT ENFORCED: {span.replacement!r} is missing; fix this entry by hand")
+                absent.append(span.replacement)
+        return absent
+
+    def deprecated_in(self, output: str) -> list[str]:
+        """Deprecated target terms that *output* uses."""
         folded = fold(output, False)[0]
-        for folded_form, form in self.deprecated:
-            if re.search(rf"(?<!\w){re.escape(folded_form)}(?!\w)", folded):
-                found.append(f"glossary: deprecated term {form!r} used")
-        return found
+        return [form for folded_form, form in self.deprecated if re.search(rf"(?<!\w){re.escape(folded_form)}(?!\w)", folded)]
+
+    def problems(self, output: str, spans: Sequence[TermSpan]) -> list[str]:
+        """What in *output* breaks the glossary, as notes for the reviewer."""
+        return [f"glossary: NOT ENFORCED: {term!r} is missing; fix this entry by hand" for term in self.missing(output, spans)] + [
+            f"glossary: deprecated term {form!r} used" for form in self.deprecated_in(output)
+        ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import engines
 from .build import BuildResult, build
-from .document import Document, Unit
+from .document import Document, Segment, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
 from .errors import TransflowError, UsageError
@@ -32,10 +32,17 @@ class Article:
     path: Path
     doc: Document
     reference: str
+    _segments: dict[str, list[Segment]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path, root: Path) -> Article:
         return cls(path, parse_file(path), relative_path(path, root))
+
+    def segments(self, lang: str) -> list[Segment]:
+        """The article's segments, cut once however many target languages are drafted."""
+        if lang not in self._segments:
+            self._segments[lang] = segments_of(self.doc, lang)
+        return self._segments[lang]
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Settings:
         if self._memory is None and self.memory_path is not None and self.memory_path.exists():
             self._memory = Memory(self.memory_path)
         return self._memory
+
     def enforcer(self, target: str) -> Enforcer | None:
         return Enforcer(self.glossary, self.source, target, self.order_rules) if self.glossary else None
 
@@ -79,7 +87,7 @@ class Pending:
 def start(article: Article, target: str, settings: Settings, enforcer: Enforcer | None) -> Pending:
     """Segment, merge with what reviewers already did, and list what MT must translate."""
     previous = _previous(settings.locales / target, article.path.stem, settings.source, target)
-    units = collect_units(segments_of(article.doc, settings.source), article.reference)
+    units = collect_units(article.segments(settings.source), article.reference)
     drafted = prepare(units, previous.by_source(), settings.source, target, enforcer, settings.memory(), settings.fuzzy_threshold)
     return Pending(article, target, drafted, previous)
 
@@ -87,7 +95,8 @@ def start(article: Article, target: str, settings: Settings, enforcer: Enforcer 
 def finish(pending: Pending, settings: Settings) -> str:
     """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
     units = pending.draft.units
-    catalog = po.Catalog(units, settings.source, pending.target, pending.previous.header, _obsolete(units, pending.previous))
+    previous = pending.previous
+    catalog = po.Catalog(units, settings.source, pending.target, previous.header, _obsolete(units, previous), previous.entries_text)
     datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
     paths = settings.outputs(pending.article, pending.target)
     for fmt, path in zip(settings.formats, paths):
@@ -154,7 +163,7 @@ class Built:
 
     result: BuildResult
     problems: list[str]
-    doc: Document
+    order: list[str]  # the article's distinct segment texts in document order (TM neighbours)
     units: dict[str, Unit]
     source: str
 
@@ -169,18 +178,23 @@ def build_article(article_path: Path, translations: Path, target: str, default_s
     if catalog.language and catalog.language != target:
         raise TransflowError(f"{translations}: is a {catalog.language} file, not {target}; give the {target} file with --from")
     source = catalog.source_language or default_source
-    codes = {seg.text: seg.codes for seg in segments_of(doc, source)}
+    segments = segments_of(doc, source)
+    codes = {seg.text: seg.codes for seg in segments}
     usable = {u.source: u for u in catalog.units if xliff.DAMAGED not in u.notes}
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
-    return Built(build(doc, usable, source, target, include_fuzzy), problems, doc, usable, source)
+    order = list(dict.fromkeys(seg.text for seg in segments))
+    return Built(build(doc, usable, source, target, include_fuzzy), problems, order, usable, source)
 
 
 def learn(memory: Memory, built: Built, target: str, article: str) -> int:
     """Store in the TM every reviewed translation the built article uses, with its neighbours."""
-    order = list(dict.fromkeys(seg.text for seg in segments_of(built.doc, built.source)))
+    order = built.order
     units = [
-        TMUnit(built.source, target, text, built.units[text].target, "human", article, order[i - 1] if i else "", order[i + 1] if i + 1 < len(order) else "")
+        TMUnit(
+            built.source, target, text, built.units[text].target, "human", article,
+            order[i - 1] if i else "", order[i + 1] if i + 1 < len(order) else "",
+        )
         for i, text in enumerate(order)
         if text in built.units and built.units[text].reviewed
     ]

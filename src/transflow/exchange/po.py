@@ -30,6 +30,7 @@ class Catalog:
     language: str | None = None
     header: dict[str, str] = field(default_factory=dict)
     obsolete: list[Unit] = field(default_factory=list)
+    entries_text: str | None = None  # the entries as the PO file held them, to keep its dates if unchanged
 
     def by_source(self) -> dict[str, Unit]:
         return {unit.source: unit for unit in self.units}
@@ -60,6 +61,7 @@ def read(path: Path) -> Catalog:
         po.metadata.get("Language") or None,
         dict(po.metadata),
         obsolete,
+        _entries_text(po),
     )
 
 
@@ -81,7 +83,11 @@ def _unit(entry: polib.POEntry) -> Unit:
 
 
 def write(path: Path, catalog: Catalog, article: str) -> None:
-    """Write *catalog*, the translation of *article*, atomically; header dates change only when the entries do."""
+    """Write *catalog*, the translation of *article*, atomically.
+
+    The header dates change only when the entries differ from those the
+    catalog was read with, so a re-run with nothing to do rewrites the same bytes.
+    """
     po = polib.POFile(wrapwidth=78)
     po.header = f"{languages.english_name(catalog.language or '')} translation of {article}."
     po.metadata = _header(catalog, Path(article).stem)
@@ -92,15 +98,9 @@ def write(path: Path, catalog: Catalog, article: str) -> None:
         entry.obsolete = True
         entry.occurrences = []
         po.append(entry)
-    body = _entries_text(po)
-    if path.is_file() and catalog.header.get("PO-Revision-Date"):
-        try:
-            old = polib.pofile(str(path), encoding="utf-8")
-        except (OSError, ValueError, UnicodeDecodeError):
-            old = None
-        if old is not None and _entries_text(old) == body:
-            po.metadata["POT-Creation-Date"] = catalog.header.get("POT-Creation-Date", po.metadata["POT-Creation-Date"])
-            po.metadata["PO-Revision-Date"] = catalog.header["PO-Revision-Date"]
+    if catalog.entries_text == _entries_text(po) and catalog.header.get("PO-Revision-Date"):
+        po.metadata["POT-Creation-Date"] = catalog.header.get("POT-Creation-Date", po.metadata["POT-Creation-Date"])
+        po.metadata["PO-Revision-Date"] = catalog.header["PO-Revision-Date"]
     text = str(po)
     write_atomic(path, text if text.endswith("\n") else text + "\n")
 

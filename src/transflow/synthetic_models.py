@@ -10,7 +10,6 @@ and CTranslate2 inference paths without downloading a model.
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import tempfile
@@ -128,14 +127,39 @@ def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, in
     return spec
 
 
-def _convert(spec, output_dir: Path) -> None:
+def _write_package(
+    out_file: Path, spec, from_code: str, to_code: str, sp_model: Path, version: str, readme: str, quantization: str | None = None
+) -> Path:
+    """Convert *spec* with CTranslate2 and zip it with its tokenizer and metadata as an ``.argosmodel``."""
     from ctranslate2.converters.converter import Converter
 
     class _Given(Converter):
         def _load(self):
             return spec
 
-    _Given().convert(str(output_dir), force=True)
+    name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / name
+        root.mkdir()
+        _Given().convert(str(root / "model"), quantization=quantization, force=True)
+        shutil.copy(sp_model, root / "sentencepiece.model")
+        metadata = {
+            "package_version": version,
+            "argos_version": "1.9",
+            "from_code": from_code,
+            "from_name": from_code,
+            "to_code": to_code,
+            "to_name": to_code,
+            "type": "translate",
+        }
+        (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        (root / "README.md").write_text(readme, encoding="utf-8")
+        # Hand-set weights are mostly zeros and compress well; random ones do not.
+        compression = zipfile.ZIP_STORED if quantization else zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(out_file, "w", compression) as archive:
+            for path in sorted(root.rglob("*")):
+                archive.write(path, path.relative_to(tmp))
+    return out_file
 
 
 def build_copy_package(
@@ -164,30 +188,9 @@ def build_copy_package(
         for i, piece in enumerate(vocab[len(SPECIALS) :], start=len(SPECIALS)):
             if _is_careless_target(piece):
                 output_map[i] = space
-    name = f"translate-{from_code}_{to_code}-{package_version.replace('.', '_')}"
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / name
-        root.mkdir()
-        _convert(_copy_spec(vocab, max_positions, output_map), root / "model")
-        shutil.copy(sp_model, root / "sentencepiece.model")
-        metadata = {
-            "package_version": package_version,
-            "argos_version": "1.9",
-            "from_code": from_code,
-            "from_name": from_code,
-            "to_code": to_code,
-            "to_name": to_code,
-            "type": "translate",
-        }
-        (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-        readme = "Synthetic copy model built by transflow for tests. Licence: CC0.\n"
-        (root / "README.md").write_text(readme, encoding="utf-8")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(root.rglob("*")):
-                archive.write(path, path.relative_to(tmp))
-    out_file.write_bytes(buffer.getvalue())
-    return out_file
+    readme = "Synthetic copy model built by transflow for tests. Licence: CC0.\n"
+    spec = _copy_spec(vocab, max_positions, output_map)
+    return _write_package(out_file, spec, from_code, to_code, sp_model, package_version, readme)
 
 
 def build_random_package(
@@ -252,21 +255,5 @@ def build_random_package(
     spec.decoder.projection.bias[vocab.index("</s>")] = eos_bias
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
-    name = f"translate-{from_code}_{to_code}-1_9"
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / name
-        root.mkdir()
-        from ctranslate2.converters.converter import Converter
-
-        class _Given(Converter):
-            def _load(self):
-                return spec
-
-        _Given().convert(str(root / "model"), quantization="int8", force=True)
-        shutil.copy(sp_model, root / "sentencepiece.model")
-        metadata = {"package_version": "1.9", "argos_version": "1.9", "from_code": from_code, "to_code": to_code, "type": "translate"}
-        (root / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-        with zipfile.ZipFile(out_file, "w", zipfile.ZIP_STORED) as archive:
-            for path in sorted(root.rglob("*")):
-                archive.write(path, path.relative_to(tmp))
-    return out_file
+    readme = "Synthetic random-weight model of the Argos architecture, for benchmarks. Licence: CC0.\n"
+    return _write_package(out_file, spec, from_code, to_code, sp_model, "1.9", readme, quantization="int8")

@@ -12,9 +12,9 @@ named on their fuzzy entry, and the script says so if one is not.
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from pathlib import Path
 
+from tiny_models import PAIRS, ROOT, build_packages
 from transflow import config
 from transflow.draft import collect_units, draft
 from transflow.engines.argos import ArgosEngine
@@ -23,21 +23,13 @@ from transflow.glossary import load
 from transflow.glossary.enforce import Enforcer
 from transflow.models import InstalledModel
 from transflow.segment import segments_of
-from transflow.synthetic_models import build_copy_package, train_sentencepiece
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = {"asean-japan.txt": "en", "mekong-summit.md": "en", "hoi-nghi-asean.txt": "vi", "asean-nihon.txt": "ja"}
-PAIRS = [("en", "vi"), ("en", "ja"), ("vi", "en"), ("ja", "en")]
 
 
-def engine(folder: Path, sp_model: Path, careless: bool) -> ArgosEngine:
-    installed = {}
-    for source, target in PAIRS:
-        package = build_copy_package(folder / f"{source}_{target}.argosmodel", source, target, sp_model, careless=careless)
-        with zipfile.ZipFile(package) as archive:
-            archive.extractall(folder / ("careless" if careless else "copy"))
-        path = folder / ("careless" if careless else "copy") / f"translate-{source}_{target}-1_0"
-        installed[(source, target)] = InstalledModel(source, target, "1.0", path)
+def engine(folder: Path, careless: bool) -> ArgosEngine:
+    packages = build_packages(folder, careless=careless)
+    installed = {pair: InstalledModel(*pair, "1.0", packages / f"translate-{pair[0]}_{pair[1]}-1_0") for pair in PAIRS}
     return ArgosEngine(installed=installed)
 
 
@@ -46,11 +38,9 @@ def main() -> None:
     rules = config.load(ROOT / "transflow.toml").order_rules
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "sample_articles").iterdir())]
-        sp_model = train_sentencepiece(texts, folder / "spm")
         print(f"{'model':<10}{'pair':<8}{'terms':>7}{'enforced':>10}{'flagged':>9}{'rate':>8}")
         for label, careless in (("copy", False), ("careless", True)):
-            mt = engine(folder, sp_model, careless)
+            mt = engine(folder / label, careless)
             totals: dict[tuple[str, str], list[int]] = {}
             unnamed = 0
             for name, source in ARTICLES.items():

@@ -13,6 +13,7 @@ PAIRS = [("en", "vi"), ("en", "ja"), ("vi", "en"), ("ja", "en")]
 
 def build_packages(folder: Path, careless: bool = False) -> Path:
     """Unpack copy models for every pair into ``folder/packages`` (an ARGOS_PACKAGES_DIR); return it."""
+    folder.mkdir(parents=True, exist_ok=True)
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "sample_articles").iterdir())]
     sp_model = train_sentencepiece(texts, folder / "spm")
     packages = folder / "packages"

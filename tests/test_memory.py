@@ -69,7 +69,7 @@ def test_one_changed_number_is_a_fuzzy_match_with_the_number_corrected(memory):
 def test_a_number_that_cannot_be_found_is_flagged(memory):
     memory.add([TMUnit("en", "vi", "Trade reached 3,000 million USD in 2024.", "Thương mại đạt ba nghìn triệu USD năm 2024.")])
     found = suggest(memory, "en", "vi", "Trade reached 4,000 million USD in 2024.", "", "", 75, None)
-    assert found.fuzzy and "TM: number 3,000 → 4,000 NOT corrected; check it" in found.notes
+    assert found.fuzzy and found.warnings == ["TM: number 3,000 → 4,000 NOT corrected; check it"]
 
 
 def test_glossary_terms_that_differ_are_swapped(memory):

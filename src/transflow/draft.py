@@ -132,9 +132,9 @@ def prepare(
             continue
         if found is not None:
             unit.target, unit.fuzzy = found.target, True
-            unit.notes += found.notes
+            unit.notes += found.notes + found.warnings
             job_draft.stats.from_tm += 1
-            job_draft.stats.flagged += any("check" in note for note in found.notes)
+            job_draft.stats.flagged += bool(found.warnings)
             continue
         unit.target, unit.fuzzy = "", False
         job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms)))

@@ -22,10 +22,13 @@ _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 @dataclass
 class Suggestion:
+    """A translation from the TM; ``warnings`` name what the reviewer must check in it."""
+
     target: str
     fuzzy: bool
     notes: list[str] = field(default_factory=list)
     score: int = 100
+    warnings: list[str] = field(default_factory=list)
 
 
 def suggest(
@@ -44,17 +47,21 @@ def suggest(
 def _adapt(match: TMMatch, text: str, enforcer: Enforcer | None) -> Suggestion:
     target = match.unit.target
     notes = [f"TM {match.score} %: {match.unit.source}"]
+    warnings: list[str] = []
     old_numbers, new_numbers = _NUMBER.findall(match.unit.source), _NUMBER.findall(text)
     if len(old_numbers) == len(new_numbers):
         for old, new in zip(old_numbers, new_numbers):
             if old != new:
                 target, fixed = _replace_number(target, old, new)
-                notes.append(f"TM: number {old} → {new} " + ("corrected" if fixed else "NOT corrected; check it"))
+                if fixed:
+                    notes.append(f"TM: number {old} → {new} corrected")
+                else:
+                    warnings.append(f"TM: number {old} → {new} NOT corrected; check it")
     elif old_numbers != new_numbers:
-        notes.append(f"TM: numbers differ ({', '.join(old_numbers)} → {', '.join(new_numbers)}); check them")
+        warnings.append(f"TM: numbers differ ({', '.join(old_numbers)} → {', '.join(new_numbers)}); check them")
     if enforcer is not None:
-        target = _swap_terms(target, match.unit.source, text, enforcer, notes)
-    return Suggestion(target, True, notes, match.score)
+        target = _swap_terms(target, match.unit.source, text, enforcer, notes, warnings)
+    return Suggestion(target, True, notes, match.score, warnings)
 
 
 def _renderings(number: str) -> list[tuple[str, Callable[[str], str]]]:
@@ -74,7 +81,7 @@ def _replace_number(target: str, old: str, new: str) -> tuple[str, bool]:
     return target, False
 
 
-def _swap_terms(target: str, old_source: str, new_source: str, enforcer: Enforcer, notes: list[str]) -> str:
+def _swap_terms(target: str, old_source: str, new_source: str, enforcer: Enforcer, notes: list[str], warnings: list[str]) -> str:
     old_terms = [span.replacement for span in enforcer.spans(old_source)[0]]
     new_terms = [span.replacement for span in enforcer.spans(new_source)[0]]
     if old_terms == new_terms:
@@ -85,7 +92,7 @@ def _swap_terms(target: str, old_source: str, new_source: str, enforcer: Enforce
                 target = target.replace(old, new)
                 notes.append(f"TM: glossary term {old} → {new} corrected")
             elif old != new:
-                notes.append(f"TM: glossary term {old} → {new} NOT corrected; check it")
+                warnings.append(f"TM: glossary term {old} → {new} NOT corrected; check it")
         return target
-    notes.append(f"TM: glossary terms differ ({', '.join(old_terms)} → {', '.join(new_terms)}); check them")
+    warnings.append(f"TM: glossary terms differ ({', '.join(old_terms)} → {', '.join(new_terms)}); check them")
     return target

@@ -166,17 +166,18 @@ def machine_translate(drafts: Sequence[Draft], engine: Engine) -> None:
 def _finish(job_draft: Draft, origin: str) -> None:
     stats = job_draft.stats
     context = qa.Context(job_draft.source, job_draft.target, job_draft.enforcer)
+    enforcer = job_draft.enforcer
     for unit, job in job_draft.pending:
-        if job_draft.enforcer is not None:
-            job.problems += job_draft.enforcer.problems(job.output or "", job.terms)
         unit.target, unit.fuzzy = job.output or "", True
+        missing = enforcer.missing(unit.target, job.terms) if enforcer else []
+        if enforcer is not None:
+            job.problems += enforcer.describe(missing, enforcer.deprecated_in(unit.target))
         job.problems += [f"qa: {p.check}: {p.message}" for p in qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)]
         unit.notes += [origin, *job.problems]
         stats.machine += 1
         stats.flagged += bool(job.problems)
-        unenforced = sum("NOT ENFORCED" in problem for problem in job.problems)
-        stats.terms_flagged += unenforced
-        stats.terms_enforced += len(job.terms) - unenforced
+        stats.terms_flagged += len(missing)
+        stats.terms_enforced += len(job.terms) - len(missing)
 
 
 def draft(

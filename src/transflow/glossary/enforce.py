@@ -111,8 +111,9 @@ class Enforcer:
         folded = fold(output, False)[0]
         return [form for folded_form, form in self.deprecated if re.search(rf"(?<!\w){re.escape(folded_form)}(?!\w)", folded)]
 
-    def problems(self, output: str, spans: Sequence[TermSpan]) -> list[str]:
-        """What in *output* breaks the glossary, as notes for the reviewer."""
-        return [f"glossary: NOT ENFORCED: {term!r} is missing; fix this entry by hand" for term in self.missing(output, spans)] + [
-            f"glossary: deprecated term {form!r} used" for form in self.deprecated_in(output)
+    @staticmethod
+    def describe(missing: Sequence[str], deprecated: Sequence[str]) -> list[str]:
+        """Reviewer notes for missing target terms and deprecated ones used."""
+        return [f"glossary: NOT ENFORCED: {term!r} is missing; fix this entry by hand" for term in missing] + [
+            f"glossary: deprecated term {form!r} used" for form in deprecated
         ]

@@ -1,6 +1,15 @@
-"""The translation memory: learnt from builds, leveraged before MT, TMX in and out, safe to share."""
+"""The translation memory: learnt from builds, leveraged before MT, TMX in and out, safe to share.
+
+Every test taking ``location`` runs against both backends: an SQLite file and
+a PostgreSQL database (a fresh schema per test on the server named by
+TRANSFLOW_TEST_PG; .ci/run starts one). Without that variable the PostgreSQL
+half is skipped on a developer's machine and fails in CI.
+"""
 
 import multiprocessing
+import os
+import sqlite3
+import uuid
 from pathlib import Path
 
 import polib
@@ -12,9 +21,37 @@ from transflow.exchange import tmx
 from transflow.glossary import load
 from transflow.glossary.enforce import Enforcer
 from transflow.leverage import suggest
-from transflow.memory import Memory, TMUnit
+from transflow.memory import TMUnit, open_memory
 
 NEWSROOM = Path(__file__).resolve().parent.parent / "glossaries" / "newsroom.csv"
+PG_URL = os.environ.get("TRANSFLOW_TEST_PG", "")
+
+
+def _server_schema():
+    """A postgresql:// URL whose tables live in a schema of their own, dropped afterwards."""
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must test the PostgreSQL TM: .ci/run sets TRANSFLOW_TEST_PG=postgresql://… after starting the server")
+        pytest.skip("no PostgreSQL server: set TRANSFLOW_TEST_PG=postgresql://user@host/db to test the shared TM")
+    import psycopg
+
+    schema = f"tm_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path):
+    """Where a test's TM lives: an SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "tm.sqlite")
+    else:
+        yield from _server_schema()
 
 
 def review(po_path: str, translations: dict[str, str]) -> None:
@@ -25,7 +62,9 @@ def review(po_path: str, translations: dict[str, str]) -> None:
     po.save()
 
 
-def test_a_sentence_reviewed_in_one_article_is_an_exact_match_in_the_next(project, cli, installed_models):
+def test_a_sentence_reviewed_in_one_article_is_an_exact_match_in_the_next(project, cli, installed_models, location):
+    if location.startswith("postgresql"):
+        Path("transflow.toml").write_text(f'[memory]\npath = "{location}"\n', encoding="utf-8")
     cli("translate", "sample_articles/asean-japan.txt", "--to", "vi")
     review(
         "locales/vi/asean-japan.po",
@@ -49,11 +88,12 @@ def test_a_sentence_reviewed_in_one_article_is_an_exact_match_in_the_next(projec
     assert po.find("Follow-up").fuzzy and "MT argos" in po.find("Follow-up").comment
     stats = cli("tm", "stats")
     assert "en" in stats.stdout and "vi" in stats.stdout
+    assert not Path(".transflow/tm.sqlite").exists() or not location.startswith("postgresql")
 
 
 @pytest.fixture
-def memory(tmp_path):
-    with Memory(tmp_path / "tm.sqlite") as tm:
+def memory(location):
+    with open_memory(location) as tm:
         yield tm
 
 
@@ -94,14 +134,14 @@ def test_exact_match_needs_the_same_inline_codes(memory):
     assert other is None
 
 
-def test_tmx_export_import_round_trip_and_dtd(project, cli, tmp_path):
+def test_tmx_export_import_round_trip_and_dtd(project, cli, tmp_path, location):
     units = [
         TMUnit("en", "vi", "Other news", "Tin khác", "human", "a.txt", "", "x", "2026-11-27T10:00:00Z", "2026-11-28T09:30:00Z"),
         TMUnit("en", "vi", 'A <b>bold</b> & "quoted" move.', "Một bước <b>táo bạo</b> & \"đáng chú ý\".", "human", "b.html"),
     ]
-    with Memory(Path(".transflow/tm.sqlite")) as tm:
+    with open_memory(location) as tm:
         tm.add(units)
-    assert cli("tm", "export", "--from", "en", "--to", "vi", "out.tmx").code == 0
+    assert cli("tm", "export", "--from", "en", "--to", "vi", "out.tmx", "--tm", location).code == 0
     dtd_path = SCHEMAS / "tmx" / "tmx14.dtd"
     if dtd_path.exists():
         dtd = etree.DTD(str(dtd_path))
@@ -110,7 +150,7 @@ def test_tmx_export_import_round_trip_and_dtd(project, cli, tmp_path):
     assert [(u.source, u.target, u.origin, u.article, u.created, u.updated) for u in back] == [
         (u.source, u.target, u.origin, u.article, u.created or back[1].created, u.updated or back[1].updated) for u in units
     ]
-    with Memory(tmp_path / "other.sqlite") as other:
+    with open_memory(tmp_path / "other.sqlite") as other:
         assert other.add(back) == 2
         assert other.exact("en", "vi", "Other news").unit.target == "Tin khác"
     from translate.storage import tmx as toolkit_tmx
@@ -119,34 +159,38 @@ def test_tmx_export_import_round_trip_and_dtd(project, cli, tmp_path):
     assert [(u.source, u.target) for u in store.units] == [(u.source, u.target) for u in units]
 
 
-def test_po_and_xliff_imports_take_only_reviewed_units(project, cli, installed_models):
+def test_po_and_xliff_imports_take_only_reviewed_units(project, cli, installed_models, location):
     cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--format", "po,xliff")
     review("locales/vi/asean-japan.po", {"Other news": "Tin khác"})
     assert cli("convert", "locales/vi/asean-japan.po", "reviewed.xlf").code == 0
-    result = cli("tm", "import", "locales/vi/asean-japan.po", "reviewed.xlf")
+    result = cli("tm", "import", "locales/vi/asean-japan.po", "reviewed.xlf", "--tm", location)
     assert result.code == 0 and result.stdout.count(": 1 translations imported") == 2
-    with Memory(Path(".transflow/tm.sqlite")) as tm:
+    with open_memory(location) as tm:
         assert tm.stats() == [("en", "vi", 1, 1, 0)]
+    stats = cli("tm", "stats", "--tm", location)
+    assert stats.code == 0 and "en   │ vi │ 1     │ 1     │ 0" in stats.stdout.replace("─", "")
 
 
-def _writer(path: str, worker: int) -> None:
-    with Memory(Path(path)) as tm:
+def _writer(location: str, worker: int) -> None:
+    with open_memory(location) as tm:
         for batch in range(20):
-            tm.add([TMUnit("en", "vi", f"Sentence {worker}-{batch}-{n}.", f"Câu {worker}-{batch}-{n}.") for n in range(10)])
+            own = [TMUnit("en", "vi", f"Sentence {worker}-{batch}-{n}.", f"Câu {worker}-{batch}-{n}.") for n in range(10)]
+            shared = [TMUnit("en", "vi", f"Both desks file story {batch}-{n}.", f"Hai bàn cùng gửi bài {batch}-{n}.") for n in range(3)]
+            tm.add(own + shared)
 
 
-def test_two_concurrent_writers_lose_nothing(tmp_path):
-    path = str(tmp_path / "tm.sqlite")
-    Memory(Path(path)).close()
+def test_two_concurrent_writers_lose_nothing(location):
+    open_memory(location).close()
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(path, n)) for n in range(2)]
+    workers = [context.Process(target=_writer, args=(location, n)) for n in range(2)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(120)
         assert worker.exitcode == 0
-    with Memory(Path(path)) as tm:
-        assert tm.stats() == [("en", "vi", 400, 400, 0)]
+    with open_memory(location) as tm:
+        assert tm.stats() == [("en", "vi", 460, 460, 0)]
+        assert tm.exact("en", "vi", "Both desks file story 19-2.").unit.target == "Hai bàn cùng gửi bài 19-2."
         assert tm.fuzzy("en", "vi", "Sentence 1-19-9.", 99).unit.target == "Câu 1-19-9."
 
 
@@ -154,3 +198,90 @@ def test_malformed_tmx_is_refused(project, cli):
     Path("bad.tmx").write_text("<tmx><header/><body><tu>", encoding="utf-8")
     result = cli("tm", "import", "bad.tmx")
     assert result.code == 1 and "not well-formed XML" in result.stderr
+
+
+def _corpus(rng, words, count, joiner):
+    return list(dict.fromkeys(joiner.join(rng.choices(words, k=rng.randint(8, 20))) for _ in range(count)))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_fuzzy_lookup_finds_what_a_brute_force_scan_finds(memory, lang):
+    """Recall against rapidfuzz's extractOne over every unit, as desktop CAT tools scan (spaced and unspaced sources)."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from transflow.memory import normalize
+
+    rng = random.Random(7)
+    if lang == "ja":
+        words, joiner = ["経済", "協力", "首相", "会談", "日本", "ベトナム", "は", "を", "に", "した", "する", "外相", "発表", "貿易", "投資", "の"], ""
+    else:
+        words, joiner = "the minister said trade talks in Hanoi would resume next week after a long pause over tariffs and rice".split(), " "
+    sources = _corpus(rng, words, 1500, joiner)
+    memory.add([TMUnit(lang, "en" if lang == "ja" else "vi", s, f"T {s}") for s in sources])
+    norms = [normalize(s) for s in sources]
+    checked = agreed = 0
+    for source in rng.sample(sources, 80):
+        pieces = list(source) if lang == "ja" else source.split()
+        pieces[rng.randrange(len(pieces))] = rng.choice(words)
+        query = joiner.join(pieces) + ("、です" if lang == "ja" else " today")
+        brute = process.extractOne(normalize(query), norms, scorer=fuzz.ratio, score_cutoff=75)
+        if brute is None:
+            continue
+        checked += 1
+        found = memory.fuzzy(lang, "en" if lang == "ja" else "vi", query, 75)
+        agreed += found is not None and found.score == int(brute[1])
+    assert checked > 40 and agreed == checked
+
+
+def test_tm_copy_moves_every_unit_between_backends(project, cli, tmp_path, location):
+    units = [
+        TMUnit("en", "vi", "Other news", "Tin khác", "human", "a.txt", "", "x", "2026-11-27T10:00:00Z", "2026-11-28T09:30:00Z"),
+        TMUnit("en", "ja", "Trade reached 240.8 billion USD.", "貿易額は2408億ドルに達した。", "human", "b.txt"),
+        TMUnit("ja", "en", "双方は協力を強化する。", "The two sides will step up cooperation.", "mt", "c.txt"),
+    ]
+    local = tmp_path / "local.sqlite"
+    with open_memory(local) as tm:
+        tm.add(units)
+    result = cli("tm", "copy", str(local), location)
+    assert result.code == 0, result.stderr
+    assert "en→vi: 1 units copied" in result.stdout and "ja→en: 1 units copied" in result.stdout
+    assert cli("tm", "copy", str(local), location).code == 0  # again: refreshed, not doubled
+    back = tmp_path / "back.sqlite"
+    assert cli("tm", "copy", location, str(back)).code == 0
+    for where in (location, back):
+        with open_memory(where) as tm:
+            assert tm.stats() == [("en", "ja", 1, 1, 0), ("en", "vi", 1, 1, 0), ("ja", "en", 1, 0, 1)]
+            assert list(tm.export("en", "vi")) == [units[0]]
+            assert tm.fuzzy("ja", "en", "双方は協力を一層強化する。", 75).unit.target == "The two sides will step up cooperation."
+    assert cli("tm", "copy", str(local), str(local)).code == 2
+    missing = cli("tm", "copy", str(tmp_path / "none.sqlite"), location)
+    assert missing.code == 2 and "no such translation memory" in missing.stderr
+
+
+def test_a_tm_file_of_the_trigram_layout_is_moved_into_the_new_one(tmp_path):
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """CREATE TABLE units (id INTEGER PRIMARY KEY, source_lang TEXT, target_lang TEXT, source TEXT, norm TEXT, target TEXT,
+               origin TEXT, article TEXT, prev TEXT, next TEXT, created TEXT, updated TEXT);
+           CREATE VIRTUAL TABLE units_fts USING fts5 (norm, content='units', content_rowid='id', tokenize='trigram');
+           INSERT INTO units VALUES (1, 'en', 'vi', 'Other news', 'Other news', 'Tin khác', 'human', 'a.txt', '', '', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');"""
+    )
+    old.commit()
+    old.close()
+    with open_memory(path) as tm:
+        assert tm.exact("en", "vi", "Other news").unit == TMUnit("en", "vi", "Other news", "Tin khác", "human", "a.txt", "", "", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
+        assert tm.fuzzy("en", "vi", "Other news today", 70).unit.target == "Tin khác"
+    tables = {name for (name,) in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "units" not in tables and "units_fts" not in tables
+
+
+def test_an_unreachable_server_or_a_foreign_url_is_a_one_line_error(project, cli):
+    down = cli("tm", "stats", "--tm", "postgresql://transflow:secret@127.0.0.1:1/transflow")
+    assert down.code == 1 and "cannot connect to the TM database" in down.stderr and "secret" not in down.stderr
+    assert len(down.stderr.strip().splitlines()) == 1
+    Path("transflow.toml").write_text('[memory]\npath = "mysql://tm/transflow"\n', encoding="utf-8")
+    foreign = cli("tm", "stats")
+    assert foreign.code == 2 and "memory.path must be a file path or a postgresql:// URL" in foreign.stderr

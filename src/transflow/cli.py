@@ -73,6 +73,7 @@ _GLOSSARY = typer.Option(
     [], "--glossary", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
 )
 _FORMAT = typer.Option("po", "--format", help="po, xliff (1.2), xliff2, or a list such as po,xliff.")
+_TM = typer.Option(None, "--tm", help="Translation memory: an SQLite file or postgresql://user@host/db (default: [memory] path).")
 _WAIT = typer.Option(0.0, "--wait", min=0, help="If another run holds the project, wait up to SECONDS for it.")
 
 
@@ -86,15 +87,23 @@ def translate(
     glossary: list[Path] = _GLOSSARY,
     file_format: str = _FORMAT,
     wait: float = _WAIT,
+    tm: Optional[str] = _TM,
 ) -> None:
     """Segment articles and write machine-translated drafts as PO (and/or XLIFF) files for review."""
     from .lock import project_lock
     from .workflow import translate_articles
 
+    _use_tm(tm)
     settings = _settings(to, source, engine, out_dir, glossary, file_format)
     lock = project_lock(state.config.path(state.config.state), wait)
     for report in translate_articles(articles, settings, lock):
         out.print(report, markup=False)
+
+
+def _use_tm(location: str | None) -> None:
+    """--tm overrides [memory] path for this command."""
+    if location:
+        state.config.memory = location
 
 
 def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | None = None):
@@ -142,11 +151,13 @@ def batch(
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="MT batches translated in parallel (CTranslate2 inter_threads)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a JSON report per article and language."),
     wait: float = _WAIT,
+    tm: Optional[str] = _TM,
 ) -> None:
     """Translate a day's articles in one run: incremental, resumable, one bad article never stops the rest."""
     from .batch import expand, run_batch
     from .lock import project_lock
 
+    _use_tm(tm)
     settings = _settings(to, source, engine, out_dir, glossary, file_format, jobs)
     articles = expand(paths)
     cfg = state.config
@@ -313,10 +324,12 @@ def build(
     min_translated: Optional[float] = typer.Option(
         None, "--min-translated", min=0, max=100, help="Refuse below this percentage of translated segments (default 80)."
     ),
+    tm: Optional[str] = _TM,
 ) -> None:
     """Rebuild the article in LANG from its reviewed translations."""
     from .workflow import build_article
 
+    _use_tm(tm)
     cfg = state.config
     target = languages.check(lang)
     po_path = from_file or cfg.path(cfg.locales) / target / f"{article.stem}.po"
@@ -347,10 +360,10 @@ def build(
             f"below {threshold:g}%; review the PO file, or use --include-fuzzy or --min-translated"
         )
     write_atomic(out_path, result.text)
-    from .memory import Memory
+    from .memory import open_memory
     from .workflow import learn
 
-    with Memory(cfg.memory) as memory:
+    with open_memory(cfg.memory) as memory:
         learned = learn(memory, built, target, relative_path(article, cfg.root))
     out.print(
         f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%), "
@@ -550,13 +563,17 @@ def glossary_convert(
 
 
 @tm_app.command("import")
-def tm_import(files: list[Path] = typer.Argument(..., help="TMX 1.4b, PO or XLIFF files; only reviewed translations are taken.")) -> None:
+def tm_import(
+    files: list[Path] = typer.Argument(..., help="TMX 1.4b, PO or XLIFF files; only reviewed translations are taken."),
+    tm: Optional[str] = _TM,
+) -> None:
     """Add translations to the project TM."""
     from .exchange import read as read_catalog
     from .exchange.tmx import read as read_tmx
-    from .memory import Memory, TMUnit
+    from .memory import TMUnit, open_memory
     from .textio import relative_path
 
+    _use_tm(tm)
     cfg = state.config
     batches = []
     for path in files:
@@ -572,7 +589,7 @@ def tm_import(files: list[Path] = typer.Argument(..., help="TMX 1.4b, PO or XLIF
         batches.append(
             (path, [TMUnit(source, catalog.language, u.source, u.target, "human", relative_path(path, cfg.root)) for u in catalog.units if u.reviewed])
         )
-    with Memory(cfg.memory) as memory:
+    with open_memory(cfg.memory) as memory:
         for path, units in batches:
             out.print(f"{path}: {memory.add(units)} translations imported", markup=False)
 
@@ -582,28 +599,48 @@ def tm_export(
     out_file: Path = typer.Argument(..., help="The TMX file to write."),
     source: str = typer.Option(..., "--from", help="Source language."),
     target: str = typer.Option(..., "--to", help="Target language."),
+    tm: Optional[str] = _TM,
 ) -> None:
     """Write one language pair of the project TM as TMX 1.4b."""
     from .exchange.tmx import write as write_tmx
-    from .memory import Memory
+    from .memory import open_memory
 
+    _use_tm(tm)
     source, target = languages.check(source), languages.check(target)
-    with Memory(state.config.memory) as memory:
+    with open_memory(state.config.memory) as memory:
         count = write_tmx(out_file, memory.export(source, target), source, target)
     out.print(f"wrote {count} {source}→{target} translation units to {out_file}", markup=False)
 
 
 @tm_app.command("stats")
-def tm_stats() -> None:
+def tm_stats(tm: Optional[str] = _TM) -> None:
     """Units per language pair, and how many were reviewed by people."""
-    from .memory import Memory
+    from .memory import open_memory
 
-    with Memory(state.config.memory) as memory:
+    _use_tm(tm)
+    with open_memory(state.config.memory) as memory:
         rows = memory.stats()
     table = Table("from", "to", "units", "human", "machine")
     for row in rows:
         table.add_row(*(str(value) for value in row))
     out.print(table)
+
+
+@tm_app.command("copy")
+def tm_copy(
+    source: str = typer.Argument(..., help="The TM to copy: an SQLite file or a postgresql:// URL."),
+    destination: str = typer.Argument(..., help="The TM to copy into (created if missing; units it has are refreshed, not doubled)."),
+) -> None:
+    """Copy every unit of one TM into another, e.g. the project's SQLite file into the desk's PostgreSQL database."""
+    from .memory import copy, exists, open_memory, same
+
+    if not exists(source):
+        raise UsageError(f"{source}: no such translation memory; give an SQLite file or a postgresql:// URL")
+    if same(source, destination):
+        raise UsageError(f"{destination}: is the TM being copied; give another destination")
+    with open_memory(source) as origin, open_memory(destination) as target:
+        for source_lang, target_lang, count in copy(origin, target):
+            out.print(f"{source_lang}→{target_lang}: {count} units copied to {target.location}", markup=False)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from . import languages
 from .errors import UsageError
 from .glossary.enforce import OrderRule
+from .memory import is_server
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,8 +71,10 @@ intra_threads = 0
 compute_type = "auto"
 
 [memory]
-# The project translation memory (SQLite); reviewed sentences are learnt by
+# The project translation memory; reviewed sentences are learnt by
 # "transflow build" and reused by "transflow translate" before MT.
+# An SQLite file, or the desk's shared PostgreSQL database, e.g.
+# "postgresql://transflow@tm.newsroom.internal/transflow" (pip install 'transflow[postgres]').
 path = ".transflow/tm.sqlite"
 # Fuzzy matches at or above this similarity (0-100) become fuzzy suggestions.
 fuzzy_threshold = 75
@@ -100,7 +103,7 @@ class Config:
     order_rules: list[OrderRule]
     engine: dict[str, Any]
     min_translated: float
-    memory: Path
+    memory: Path | str  # a file, or a postgresql:// URL
     fuzzy_threshold: float
     qa_disabled: list[str]
 
@@ -145,6 +148,12 @@ def _order_rule(rule: Any, origin: Path) -> OrderRule:
     return OrderRule(sequence, output, rule.get("target"), rule.get("source"))
 
 
+def _memory_location(value: Any) -> str:
+    if not isinstance(value, str) or not value or ("://" in value and not is_server(value)):
+        raise UsageError('memory.path must be a file path or a postgresql:// URL, e.g. "postgresql://transflow@tm-server/transflow"')
+    return value
+
+
 def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
     paths, glossary = data["paths"], data["glossary"]
     try:
@@ -154,6 +163,7 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         targets = [languages.check(str(t)) for t in data["targets"]]
         min_translated = float(data["build"]["min_translated"])
         fuzzy_threshold = float(data["memory"]["fuzzy_threshold"])
+        memory = _memory_location(data["memory"]["path"])
     except UsageError as err:
         raise UsageError(f"{origin}: {err}") from None
     except (TypeError, ValueError):
@@ -170,11 +180,11 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         order_rules=[_order_rule(rule, origin) for rule in glossary.get("order", [])],
         engine=dict(data["engine"]),
         min_translated=min_translated,
-        memory=Path(data["memory"]["path"]),
+        memory=memory,
         fuzzy_threshold=fuzzy_threshold,
         qa_disabled=[str(name) for name in data["qa"].get("disable", [])],
     )
-    config.memory = config.path(config.memory)
+    config.memory = config.memory if is_server(config.memory) else config.path(Path(config.memory))
     config.models = config.path(Path(paths["models"])) if paths.get("models") else None
     config.glossaries = [config.path(Path(p)) for p in glossary.get("files", [])]
     return config

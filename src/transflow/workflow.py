@@ -22,6 +22,7 @@ from .exchange import po, xliff
 from .formats import parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
+from . import memory as tm
 from .memory import Memory, TMUnit
 from .segment import segments_of
 from .textio import relative_path
@@ -57,14 +58,14 @@ class Settings:
     glossary: Glossary | None = None
     order_rules: Sequence[OrderRule] = ()
     formats: Sequence[str] = ("po",)
-    memory_path: Path | None = None
+    memory_path: Path | str | None = None  # a file or a postgresql:// URL
     fuzzy_threshold: float = 75.0
     _memory: Memory | None = field(default=None, init=False, repr=False)
 
     def memory(self) -> Memory | None:
         """The translation memory, opened on first use; none until a build has created it."""
-        if self._memory is None and self.memory_path is not None and self.memory_path.exists():
-            self._memory = Memory(self.memory_path)
+        if self._memory is None and self.memory_path is not None and tm.exists(self.memory_path):
+            self._memory = tm.open_memory(self.memory_path)
         return self._memory
 
     def enforcer(self, target: str) -> Enforcer | None:

@@ -1,0 +1,142 @@
+"""The shared TM: a PostgreSQL database every translator's machine and the batch server use at once.
+
+The same tables and candidate query as the SQLite file (base.py, index.py):
+measured against pg_trgm, whose GIN index must combine the postings of all
+~100 trigrams of a sentence, most of them common (README, "Translation
+memory"). Writes stream through COPY into a temporary table and are merged
+in one transaction: ``ON CONFLICT`` makes two desks storing the same unit
+refresh one row, rows are locked in key order so concurrent writers cannot
+deadlock (a deadlock or serialization failure is retried anyway), and
+postings are written only for units this transaction really inserted.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+
+from ..errors import TransflowError, UsageError
+from .base import CANDIDATES_SQL, COLUMNS, EXPORT_BATCH, UNIT_COLUMNS, Memory, Row, TMUnit, unit_of
+
+_SCHEMA = """
+SELECT pg_advisory_xact_lock(20261117);
+CREATE SEQUENCE IF NOT EXISTS tm_unit_ids;
+CREATE TABLE IF NOT EXISTS tm_units (
+    id bigint PRIMARY KEY,
+    norm_key bigint NOT NULL,
+    target_key bigint NOT NULL,
+    source_lang text NOT NULL,
+    target_lang text NOT NULL,
+    source text NOT NULL,
+    target text NOT NULL,
+    origin text NOT NULL,
+    article text NOT NULL,
+    prev text NOT NULL,
+    next text NOT NULL,
+    created text NOT NULL,
+    updated text NOT NULL,
+    UNIQUE (norm_key, target_key)
+);
+CREATE TABLE IF NOT EXISTS tm_postings (term bigint NOT NULL, unit bigint NOT NULL, PRIMARY KEY (term, unit));
+CREATE TABLE IF NOT EXISTS tm_terms (term bigint PRIMARY KEY, df bigint NOT NULL);
+"""
+_MERGE = [
+    # Units new to the database get the ids reserved for them; existing ones are refreshed (and keep theirs).
+    f"""WITH stored AS (
+        INSERT INTO tm_units (id, {COLUMNS}) SELECT id, {COLUMNS} FROM tm_incoming ORDER BY norm_key, target_key
+        ON CONFLICT (norm_key, target_key) DO UPDATE SET
+            origin = excluded.origin, article = excluded.article, prev = excluded.prev, next = excluded.next, updated = excluded.updated
+        RETURNING id)
+    UPDATE tm_incoming i SET fresh = true FROM stored s WHERE i.id = s.id""",
+    "INSERT INTO tm_postings (term, unit) SELECT t, id FROM tm_incoming, unnest(terms) t WHERE fresh ORDER BY 1, 2",
+    """INSERT INTO tm_terms (term, df) SELECT t, count(*) FROM tm_incoming, unnest(terms) t WHERE fresh GROUP BY t ORDER BY t
+       ON CONFLICT (term) DO UPDATE SET df = tm_terms.df + excluded.df""",
+]
+_ATTEMPTS = 10
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+class PostgresMemory(Memory):
+    def __init__(self, url: str) -> None:
+        self.location = redact(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise UsageError(f"{self.location}: a PostgreSQL TM needs the driver; pip install 'transflow[postgres]'") from None
+        self._errors = psycopg.errors
+        try:
+            self.db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as err:
+            reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+            raise TransflowError(
+                f"{self.location}: cannot connect to the TM database ({reason}); check the server and the URL in [memory] path or --tm"
+            ) from None
+        self._run(lambda cur: cur.execute(_SCHEMA))
+        self._candidates_sql = CANDIDATES_SQL.format(keys="= ANY(%s)", join="JOIN")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _run(self, work):
+        """*work(cursor)* in one transaction, retried when PostgreSQL asks for it (deadlock, serialization)."""
+        retry = (self._errors.DeadlockDetected, self._errors.SerializationFailure)
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self.db.transaction(), self.db.cursor() as cur:
+                    return work(cur)
+            except retry:
+                if attempt == _ATTEMPTS - 1:
+                    raise TransflowError(f"{self.location}: translation memory is busy; try again") from None
+                time.sleep(0.05 * (attempt + 1))
+            except self._errors.Error as err:
+                raise TransflowError(f"{self.location}: translation memory failed ({str(err).strip().splitlines()[0]}); check the server") from None
+
+    def _store(self, rows: Sequence[Row]) -> None:
+        def write(cur) -> None:
+            cur.execute("CREATE TEMP TABLE tm_incoming ON COMMIT DROP AS SELECT *, NULL::bigint[] AS terms, false AS fresh FROM tm_units WITH NO DATA")
+            cur.execute("SELECT nextval('tm_unit_ids') FROM generate_series(1, %s)", (len(rows),))
+            ids = [id_ for (id_,) in cur.fetchall()]
+            with cur.copy(f"COPY tm_incoming (id, {COLUMNS}, terms) FROM STDIN") as copy:
+                for id_, row in zip(ids, rows):
+                    copy.write_row((id_, *row.values(), row.terms))
+            for statement in _MERGE:
+                cur.execute(statement)
+
+        self._run(write)
+
+    def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]:
+        def read(cur):
+            cur.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE norm_key = %s", (norm_key,))
+            return [unit_of(row) for row in cur.fetchall()]
+
+        return self._run(read)
+
+    def _candidates(self, keys: Sequence[int]) -> list[tuple[int, TMUnit]]:
+        def read(cur):
+            cur.execute(self._candidates_sql, (list(keys),))
+            return [unit_of(row) for row in cur.fetchall()]
+
+        return self._run(read)
+
+    def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
+        """Streamed through a server-side cursor, so a pair of millions of units never sits in memory."""
+        with self.db.transaction(), self.db.cursor(name="tm_export") as cur:
+            cur.itersize = EXPORT_BATCH
+            cur.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE source_lang = %s AND target_lang = %s ORDER BY id", (source_lang, target_lang))
+            for row in cur:
+                yield unit_of(row)[1]
+
+    def stats(self) -> list[tuple[str, str, int, int, int]]:
+        def read(cur):
+            cur.execute(
+                """SELECT source_lang, target_lang, count(*), count(*) FILTER (WHERE origin = 'human'), count(*) FILTER (WHERE origin <> 'human')
+                   FROM tm_units GROUP BY source_lang, target_lang ORDER BY source_lang, target_lang"""
+            )
+            return [tuple(row) for row in cur.fetchall()]
+
+        return self._run(read)

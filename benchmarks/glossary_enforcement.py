@@ -55,7 +55,7 @@ def main() -> None:
                     row[1] += stats.terms_flagged
                     for unit in units:
                         for span in enforcer.spans(unit.source)[0]:
-                            if span.replacement not in unit.target and not any(span.replacement in n for n in unit.notes):
+                            if span.replacement not in unit.target and not any(span.replacement in p.message for p in unit.problems):
                                 unnamed += 1
             for (source, target), (enforced, flagged) in sorted(totals.items()):
                 total = enforced + flagged

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_articles"
-SCHEMAS = ROOT.parent / "shared" / "schemas"
+SCHEMAS = ROOT / "tests" / "schemas"  # OASIS, LISA and TBX schemas shipped with the tests (see its README)
 
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="transflow-tests-"))
 os.environ["ARGOS_PACKAGES_DIR"] = str(_SESSION_HOME / "packages")

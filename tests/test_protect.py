@@ -3,7 +3,7 @@
 import pytest
 
 from transflow.document import CodeKind, InlineCode
-from transflow.document import Unit
+from transflow.document import Origin, Unit
 from transflow.draft import CODES_LOST, draft
 from transflow.protect import FORMS, protect, restore, usable_forms
 
@@ -89,7 +89,7 @@ def test_letter_form_is_tried_when_symbols_are_garbled():
     unit = Unit(TEXT, codes=tuple(CODES))
     draft([unit], {}, engine, "en", "vi")
     assert unit.target == TEXT and unit.fuzzy
-    assert unit.notes[0] == "MT garbling" and not any("check markup" in note for note in unit.notes)
+    assert (unit.origin, unit.origin_detail) == (Origin.MT, "MT garbling") and CODES_LOST not in unit.problems
     assert len(engine.calls) == len(FORMS)
 
 
@@ -107,4 +107,4 @@ def test_codes_that_cannot_be_placed_are_flagged_not_silently_lost():
     unit = Unit(TEXT, codes=tuple(CODES))
     draft([unit], {}, DroppingEngine(), "en", "vi")
     assert unit.target == "Bản dịch không có mã." and unit.fuzzy
-    assert CODES_LOST in unit.notes
+    assert CODES_LOST in unit.problems

@@ -198,7 +198,7 @@ def _chunk(paths, target, settings, digest, enforcer, engine, manifest, report) 
                 from_mt=stats.machine,
                 glossary_enforced=stats.terms_enforced,
                 glossary_flagged=stats.terms_flagged,
-                qa_problems=sum(note.startswith("qa: ") for unit in item.draft.units for note in unit.notes),
+                qa_problems=sum(len(unit.problems) for unit in item.draft.units if unit.fuzzy),
                 flagged=stats.flagged,
                 seconds=round(spent + time.perf_counter() - began + mt_share * len(item.draft.pending), 3),
             )

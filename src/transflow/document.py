@@ -161,25 +161,90 @@ class Segment:
         return any(ch.isalpha() for ch in text[cursor:])
 
 
+class Origin(str, Enum):
+    """Where a unit's translation came from; it stays with the translation once reviewed."""
+
+    HUMAN = "human"
+    TM_EXACT = "tm-exact"
+    TM_FUZZY = "tm-fuzzy"
+    PREVIOUS = "previous-version"
+    MT = "mt"
+
+
+class State(str, Enum):
+    """How far a unit's translation is. ``exchange/states.py`` maps these to PO and XLIFF."""
+
+    EMPTY = "empty"
+    DRAFT = "draft"  # a machine draft, or a translation a reviewer marked as needing work
+    SUGGESTED = "suggested"  # a fuzzy translation-memory match
+    REVISED = "revised-source"  # the reviewed translation of an earlier version of the sentence
+    REVIEWED = "reviewed"
+    SIGNED_OFF = "signed-off"
+
+    @property
+    def needs_review(self) -> bool:
+        return self in (State.DRAFT, State.SUGGESTED, State.REVISED)
+
+    @property
+    def done(self) -> bool:
+        return self in (State.REVIEWED, State.SIGNED_OFF)
+
+
+@dataclass(frozen=True)
+class UnitProblem:
+    """Something a reviewer must check in a unit, found by drafting, QA or a reader (``check``: an id)."""
+
+    check: str
+    message: str
+
+
+# A unit whose inline codes a translator damaged: never built, never learned.
+CODES_DAMAGED = "codes-damaged"
+
+
 @dataclass
 class Unit:
     """A source segment and its translation as exchanged with translators (a PO entry).
 
-    ``codes`` locate the inline codes in ``source`` where the article is known;
-    XLIFF turns them into inline elements that CAT tools protect.
+    What is known about the translation travels as typed fields (``state``,
+    ``origin``, ``block``, ``problems``); the exchange formats turn them into
+    flags, states and comments through one table (``exchange/states.py``,
+    ``exchange/facts.py``). ``notes`` are free text for the reviewer that no
+    code reads back. ``codes`` locate the inline codes in ``source`` where
+    the article is known; XLIFF turns them into inline elements.
     """
 
     source: str
     target: str = ""
-    fuzzy: bool = False
+    state: State | None = None  # None: reviewed if there is a target, else empty
     context: str | None = None
     occurrences: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     translator_comment: str = ""
     codes: tuple[InlineCode, ...] = ()
     previous_source: str | None = None
+    origin: Origin | None = None
+    origin_detail: str = ""  # e.g. the engine and model, or the TM score and remembered source
+    block: str | None = None  # the kind of block the sentence is in (paragraph, heading…)
+    problems: list[UnitProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.state is None:
+            self.state = State.REVIEWED if self.target else State.EMPTY
+
+    @property
+    def fuzzy(self) -> bool:
+        """Waiting for a reviewer (PO ``fuzzy``): never built unless asked, never learned by the TM."""
+        return self.state.needs_review
 
     @property
     def reviewed(self) -> bool:
         """A human-approved translation: never overwritten by MT or TM."""
-        return bool(self.target) and not self.fuzzy
+        return bool(self.target) and self.state.done
+
+    def translate(self, target: str, state: State, origin: Origin | None = None, detail: str = "") -> None:
+        """Set the translation and what is known about it in one step, so they never disagree."""
+        self.target, self.state, self.origin, self.origin_detail = target, state if target else State.EMPTY, origin, detail
+
+    def has_problem(self, check: str) -> bool:
+        return any(problem.check == check for problem in self.problems)

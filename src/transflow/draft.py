@@ -15,16 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import qa
-from .document import InlineCode, Segment, Unit
+from .document import InlineCode, Origin, Segment, State, Unit, UnitProblem
 from .engines import Engine
 from .glossary.enforce import Enforcer, TermSpan
 from .leverage import suggest
 from .memory import Memory
 from .protect import FORMS, Form, Protected, protect, restore, usable_forms
 
-# Notes naming where a translation came from; they stay with it once it is reviewed.
-ORIGIN_PREFIXES = ("MT ", "TM ")
-CODES_LOST = "check markup: MT lost the inline codes; they are missing from this draft"
+CODES_LOST = UnitProblem("markup", "MT lost the inline codes; they are missing from this draft")
 # QA checks not repeated on machine drafts: enforcement already names glossary problems.
 QA_COVERED_BY_ENFORCEMENT = ("glossary", "deprecated-term", "empty")
 # How alike (rapidfuzz ratio, 0–100) a revised sentence must be to an old one to inherit its translation.
@@ -52,7 +50,7 @@ class _Job:
     terms: list[TermSpan]
     forms: list[Form] = field(default_factory=list)
     output: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[UnitProblem] = field(default_factory=list)
 
 
 def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
@@ -61,7 +59,7 @@ def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
     for seg in segments:
         unit = units.get(seg.text)
         if unit is None:
-            unit = units[seg.text] = Unit(seg.text, notes=[f"block: {seg.block.kind}"], codes=seg.codes)
+            unit = units[seg.text] = Unit(seg.text, codes=seg.codes, block=seg.block.kind)
         occurrence = (reference, seg.block.line)
         if occurrence not in unit.occurrences:
             unit.occurrences.append(occurrence)
@@ -104,8 +102,9 @@ def prepare(
         if old is not None:
             unit.translator_comment = old.translator_comment
         if old is not None and old.reviewed:
-            unit.target, unit.fuzzy = old.target, False
-            unit.notes += [note for note in old.notes if note.startswith(ORIGIN_PREFIXES)]
+            # Everything the reviewed entry carried stays as it was, so a re-run changes no byte of it.
+            unit.translate(old.target, old.state, old.origin, old.origin_detail)
+            unit.notes, unit.problems = list(old.notes), list(old.problems)
             job_draft.stats.kept += 1
             continue
         if enforcer is not None:
@@ -120,23 +119,25 @@ def prepare(
             following = units[position + 1].source if position + 1 < len(units) else ""
             found = suggest(memory, source, target, unit.source, prev, following, threshold, enforcer)
         if found is not None and not found.fuzzy:
-            unit.target, unit.fuzzy = found.target, False
+            unit.translate(found.target, State.REVIEWED, Origin.TM_EXACT, found.detail)
             unit.notes += found.notes
             job_draft.stats.from_tm += 1
             continue
         revised = _most_similar(unit.source, leftovers)
         if revised is not None:
-            unit.target, unit.fuzzy, unit.previous_source = revised.target, True, revised.source
+            unit.translate(revised.target, State.REVISED, Origin.PREVIOUS)
+            unit.previous_source = revised.source
             unit.translator_comment = unit.translator_comment or revised.translator_comment
             job_draft.stats.revised += 1
             continue
         if found is not None:
-            unit.target, unit.fuzzy = found.target, True
-            unit.notes += found.notes + found.warnings
+            unit.translate(found.target, State.SUGGESTED, Origin.TM_FUZZY, found.detail)
+            unit.notes += found.notes
+            unit.problems += [UnitProblem("tm", warning) for warning in found.warnings]
             job_draft.stats.from_tm += 1
             job_draft.stats.flagged += bool(found.warnings)
             continue
-        unit.target, unit.fuzzy = "", False
+        unit.translate("", State.EMPTY)
         job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms)))
     return job_draft
 
@@ -168,12 +169,12 @@ def _finish(job_draft: Draft, origin: str) -> None:
     context = qa.Context(job_draft.source, job_draft.target, job_draft.enforcer)
     enforcer = job_draft.enforcer
     for unit, job in job_draft.pending:
-        unit.target, unit.fuzzy = job.output or "", True
+        unit.translate(job.output or "", State.DRAFT, Origin.MT, origin)
         missing = enforcer.missing(unit.target, job.terms) if enforcer else []
         if enforcer is not None:
-            job.problems += enforcer.describe(missing, enforcer.deprecated_in(unit.target))
-        job.problems += [f"qa: {p.check}: {p.message}" for p in qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)]
-        unit.notes += [origin, *job.problems]
+            job.problems += [UnitProblem("glossary", text) for text in enforcer.describe(missing, enforcer.deprecated_in(unit.target))]
+        job.problems += [UnitProblem(p.check, p.message) for p in qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)]
+        unit.problems += job.problems
         stats.machine += 1
         stats.flagged += bool(job.problems)
         stats.terms_flagged += len(missing)

@@ -22,10 +22,12 @@ _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 @dataclass
 class Suggestion:
-    """A translation from the TM; ``warnings`` name what the reviewer must check in it."""
+    """A translation from the TM; ``detail`` says which (score, remembered source or article),
+    ``notes`` what was corrected in it, ``warnings`` what the reviewer must check."""
 
     target: str
     fuzzy: bool
+    detail: str = ""
     notes: list[str] = field(default_factory=list)
     score: int = 100
     warnings: list[str] = field(default_factory=list)
@@ -36,8 +38,8 @@ def suggest(
 ) -> Suggestion | None:
     exact = memory.exact(source_lang, target_lang, text, prev, next_)
     if exact is not None:
-        label = "TM 100 % in context" if exact.in_context else "TM 100 %"
-        return Suggestion(exact.unit.target, False, [f"{label} ({exact.unit.origin}, {exact.unit.article or 'imported'})"])
+        label = "100 % in context" if exact.in_context else "100 %"
+        return Suggestion(exact.unit.target, False, f"{label}, {exact.unit.origin}, {exact.unit.article or 'imported'}")
     match = memory.fuzzy(source_lang, target_lang, text, threshold)
     if match is None:
         return None
@@ -46,7 +48,7 @@ def suggest(
 
 def _adapt(match: TMMatch, text: str, enforcer: Enforcer | None) -> Suggestion:
     target = match.unit.target
-    notes = [f"TM {match.score} %: {match.unit.source}"]
+    notes: list[str] = []
     warnings: list[str] = []
     old_numbers, new_numbers = _NUMBER.findall(match.unit.source), _NUMBER.findall(text)
     if len(old_numbers) == len(new_numbers):
@@ -61,7 +63,7 @@ def _adapt(match: TMMatch, text: str, enforcer: Enforcer | None) -> Suggestion:
         warnings.append(f"TM: numbers differ ({', '.join(old_numbers)} → {', '.join(new_numbers)}); check them")
     if enforcer is not None:
         target = _swap_terms(target, match.unit.source, text, enforcer, notes, warnings)
-    return Suggestion(target, True, notes, match.score, warnings)
+    return Suggestion(target, True, f"{match.score} %: {match.unit.source}", notes, match.score, warnings)
 
 
 def _renderings(number: str) -> list[tuple[str, Callable[[str], str]]]:

@@ -19,6 +19,7 @@ from .config import Config
 from .errors import TransflowError, UsageError
 from . import exchange
 from .exchange import po, xliff
+from .exchange.catalog import Catalog
 from .formats import parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
@@ -82,7 +83,7 @@ class Pending:
     article: Article
     target: str
     draft: Draft
-    previous: po.Catalog
+    previous: Catalog
 
 
 def start(article: Article, target: str, settings: Settings, enforcer: Enforcer | None) -> Pending:
@@ -95,9 +96,7 @@ def start(article: Article, target: str, settings: Settings, enforcer: Enforcer 
 
 def finish(pending: Pending, settings: Settings) -> str:
     """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
-    units = pending.draft.units
-    previous = pending.previous
-    catalog = po.Catalog(units, settings.source, pending.target, previous.header, _obsolete(units, previous), previous.entries_text)
+    catalog = pending.previous.updated(pending.draft.units, settings.source, pending.target)
     datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
     paths = settings.outputs(pending.article, pending.target)
     for fmt, path in zip(settings.formats, paths):
@@ -136,26 +135,16 @@ def translate_articles(
                 yield finish(item, settings)
 
 
-def _previous(folder: Path, stem: str, source: str, target: str) -> po.Catalog:
+def _previous(folder: Path, stem: str, source: str, target: str) -> Catalog:
     """What reviewers already did: the PO file if there is one, else the XLIFF file."""
     po_path, xliff_path = folder / f"{stem}.po", folder / f"{stem}.xlf"
     if po_path.exists():
         return po.read(po_path)
     if xliff_path.exists():
         catalog, _ = xliff.read(xliff_path)
-        catalog.units = [u for u in catalog.units if xliff.DAMAGED not in u.notes]
+        catalog.units = catalog.usable()
         return catalog
-    return po.Catalog([], source, target)
-
-
-def _obsolete(units: list[Unit], previous: po.Catalog) -> list[Unit]:
-    """Translations the article no longer uses: kept as obsolete entries, as msgmerge does.
-
-    An old sentence whose translation a revised one inherited is not obsolete.
-    """
-    current = {unit.source for unit in units} | {unit.previous_source for unit in units if unit.previous_source}
-    dropped = [unit for unit in previous.units if unit.source not in current and unit.target]
-    return dropped + [unit for unit in previous.obsolete if unit.source not in current]
+    return Catalog([], source, target)
 
 
 @dataclass
@@ -181,7 +170,7 @@ def build_article(article_path: Path, translations: Path, target: str, default_s
     source = catalog.source_language or default_source
     segments = segments_of(doc, source)
     codes = {seg.text: seg.codes for seg in segments}
-    usable = {u.source: u for u in catalog.units if xliff.DAMAGED not in u.notes}
+    usable = {u.source: u for u in catalog.usable()}
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
     order = list(dict.fromkeys(seg.text for seg in segments))
@@ -220,7 +209,7 @@ def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> 
     return problems
 
 
-def attach_codes(catalog: po.Catalog, cfg: Config) -> tuple[str | None, Document | None]:
+def attach_codes(catalog: Catalog, cfg: Config) -> tuple[str | None, Document | None]:
     """Give units read from a PO file the inline codes of their source, from the article they refer to.
 
     Returns the article reference and its Document (None when it is not at hand).

@@ -1,7 +1,9 @@
 """Exchange formats with translators and CAT tools: Units to files and back.
 
-PO (Poedit) and XLIFF 1.2/2.0 (CAT tools) carry the same Catalog, so a file
-can be converted either way and any of them can feed ``build``.
+Every format reads into and writes from the same neutral ``Catalog``
+(catalog.py), so a file can be converted either way and any of them can feed
+``build``. A new format is one module defining an ``ExchangeFormat`` and one
+line in ``REGISTRY``.
 """
 
 from __future__ import annotations
@@ -10,32 +12,49 @@ from pathlib import Path
 
 from ..errors import UsageError
 from . import po, xliff
-from .po import Catalog
+from .catalog import Catalog, ExchangeFormat
 
-FORMATS = {"po": ".po", "xliff": ".xlf", "xliff2": ".xlf"}
-XLIFF_SUFFIXES = (".xlf", ".xliff")
+REGISTRY: tuple[ExchangeFormat, ...] = (
+    po.FORMAT,
+    xliff.FORMAT_12,
+    xliff.FORMAT_20,
+)
+BY_NAME = {fmt.name: fmt for fmt in REGISTRY}
+FORMATS = {fmt.name: fmt.suffixes[0] for fmt in REGISTRY}  # --format name → the suffix it writes
+SUFFIXES = tuple(dict.fromkeys(suffix for fmt in REGISTRY for suffix in fmt.suffixes))
+XLIFF_SUFFIXES = xliff.FORMAT_12.suffixes
+
+__all__ = ["BY_NAME", "Catalog", "FORMATS", "REGISTRY", "SUFFIXES", "XLIFF_SUFFIXES", "parse_formats", "read", "write"]
 
 
 def parse_formats(value: str) -> list[str]:
-    """``po,xliff`` → ["po", "xliff"]; one XLIFF version per run, since both use .xlf."""
+    """``po,xliff`` → ["po", "xliff"]; one format per suffix in a run (xliff and xliff2 both write .xlf)."""
     chosen = list(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in BY_NAME]
     if unknown or not chosen:
-        raise UsageError(f"unknown format {', '.join(unknown) or value!r}; use po, xliff (1.2), xliff2 or a comma list such as po,xliff")
-    if "xliff" in chosen and "xliff2" in chosen:
-        raise UsageError("choose xliff (1.2) or xliff2, not both: they share the .xlf file")
+        names = ", ".join(f"{fmt.name} ({fmt.description})" for fmt in REGISTRY)
+        raise UsageError(f"unknown format {', '.join(unknown) or value!r}; use {names}, or a comma list such as po,xliff")
+    suffixes = [FORMATS[name] for name in chosen]
+    clash = next((name for name, suffix in zip(chosen, suffixes) if suffixes.count(suffix) > 1), None)
+    if clash is not None:
+        both = [name for name in chosen if FORMATS[name] == FORMATS[clash]]
+        raise UsageError(f"choose {' or '.join(both)}, not both: they share the {FORMATS[clash]} file")
     return chosen
+
+
+def reader_for(path: Path) -> ExchangeFormat:
+    """The format that reads *path*, by its suffix (the XLIFF reader takes both versions)."""
+    suffix = path.suffix.lower()
+    found = next((fmt for fmt in REGISTRY if suffix in fmt.suffixes), None)
+    if found is None:
+        raise UsageError(f"{path}: not a translation file; give {', '.join(SUFFIXES)}")
+    return found
 
 
 def read(path: Path) -> tuple[Catalog, list[str]]:
     """The catalog in a PO or XLIFF file, and problems worth telling the user (damaged units)."""
-    if path.suffix.lower() in XLIFF_SUFFIXES:
-        return xliff.read(path)
-    return po.read(path), []
+    return reader_for(path).read(path)
 
 
 def write(path: Path, catalog: Catalog, article: str, fmt: str, datatype: str = "plaintext") -> None:
-    if fmt == "po":
-        po.write(path, catalog, article)
-    else:
-        xliff.write(path, catalog, article, datatype, "2.0" if fmt == "xliff2" else "1.2")
+    BY_NAME[fmt].write(path, catalog, article, datatype)

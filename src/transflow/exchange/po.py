@@ -9,7 +9,6 @@ a re-run that changes nothing rewrites the same bytes, so diffs stay small.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,21 +18,8 @@ from .. import __version__, languages
 from ..document import Unit
 from ..errors import TransflowError
 from ..textio import read_text, write_atomic
-
-
-@dataclass
-class Catalog:
-    """A PO file's units, header and the obsolete entries it carries along."""
-
-    units: list[Unit]
-    source_language: str | None = None
-    language: str | None = None
-    header: dict[str, str] = field(default_factory=dict)
-    obsolete: list[Unit] = field(default_factory=list)
-    entries_text: str | None = None  # the entries as the PO file held them, to keep its dates if unchanged
-
-    def by_source(self) -> dict[str, Unit]:
-        return {unit.source: unit for unit in self.units}
+from . import facts, states
+from .catalog import Catalog, ExchangeFormat, duplicates
 
 
 _STRING_LINE = re.compile(r'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
@@ -41,7 +27,13 @@ _KEYWORD = re.compile(r"^(?:#~\s*)?(?:msgctxt|msgid|msgstr)|^(?:#~\s*)?\"")
 
 
 def read(path: Path) -> Catalog:
-    """Parse a PO file, with a one-line error naming the file and line when it is malformed."""
+    """Parse a PO file, with a one-line error naming the file and line when it is malformed.
+
+    Lines are checked first as msgfmt checks them (strings, escapes), and
+    duplicates are found with a set: polib's own duplicate check compares
+    every entry with every other one, which took 46 s on a 13,500-sentence
+    article.
+    """
     if not path.is_file():
         raise TransflowError(f"{path}: no such PO file; run 'transflow translate' first or give --from FILE.po")
     text = read_text(path, "PO file")
@@ -49,10 +41,20 @@ def read(path: Path) -> Catalog:
         stripped = line.strip()
         if _KEYWORD.match(stripped) and not _STRING_LINE.match(stripped):
             raise TransflowError(f"{path}:{number}: malformed PO file (bad or unterminated string); fix it in Poedit or check it with msgfmt --check")
+        if "\\" in stripped and _KEYWORD.match(stripped):
+            bad = next((m.group(1) for m in _ESCAPE.finditer(stripped) if not _VALID_ESCAPE.match(m.group(1))), None)
+            if bad is not None:
+                raise TransflowError(f"{path}:{number}: invalid escape \\{bad[0]} in a PO string (msgfmt rejects it); write \\\\ for a backslash")
     try:
-        po = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True)
+        po = polib.pofile(text, encoding="utf-8", check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as err:
         raise TransflowError(f"{path}: malformed PO file ({_one_line(err)}); fix it in Poedit or check it with msgfmt --check") from None
+    for group in (False, True):
+        entries = [entry for entry in po if entry.obsolete is group]
+        repeated = duplicates([(entry.msgctxt, entry.msgid) for entry in entries])
+        if repeated is not None:
+            entry = entries[repeated]
+            raise TransflowError(f"{path}:{entry.linenum}: duplicate entry for {_shorten(entry.msgid)!r}; merge the two entries (msguniq shows them)")
     units = [_unit(entry) for entry in po if not entry.obsolete]
     obsolete = [_unit(entry) for entry in po if entry.obsolete]
     return Catalog(
@@ -65,21 +67,30 @@ def read(path: Path) -> Catalog:
     )
 
 
+_ESCAPE = re.compile(r"\\(.)")
+_VALID_ESCAPE = re.compile(r'[ntrabfv\\"0-7]|x')
+
+
+def _shorten(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _one_line(err: Exception) -> str:
     return " ".join(str(err).split())
 
 
 def _unit(entry: polib.POEntry) -> Unit:
-    return Unit(
+    unit = Unit(
         source=entry.msgid,
         target=entry.msgstr,
-        fuzzy="fuzzy" in entry.flags,
         context=entry.msgctxt,
         occurrences=[(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()],
-        notes=entry.comment.splitlines() if entry.comment else [],
         translator_comment=entry.tcomment or "",
         previous_source=entry.previous_msgid,
     )
+    facts.absorb(unit, entry.comment.splitlines() if entry.comment else [])
+    unit.state = states.read_po(unit.target, "fuzzy" in entry.flags, unit.origin, unit.previous_source)
+    return unit
 
 
 def write(path: Path, catalog: Catalog, article: str) -> None:
@@ -136,10 +147,13 @@ def _entry(unit: Unit) -> polib.POEntry:
         msgstr=unit.target,
         msgctxt=unit.context,
         occurrences=[(path, str(line)) for path, line in unit.occurrences],
-        comment="\n".join(unit.notes),
+        comment="\n".join(facts.comments(unit)),
         tcomment=unit.translator_comment,
         previous_msgid=unit.previous_source if unit.fuzzy else None,
     )
-    if unit.fuzzy:
+    if states.WRITE[unit.state].po_fuzzy:
         entry.flags.append("fuzzy")
     return entry
+
+
+FORMAT = ExchangeFormat("po", (".po",), "PO for Poedit", lambda path: (read(path), []), lambda path, catalog, article, datatype: write(path, catalog, article))

@@ -21,20 +21,18 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..document import CodeKind, InlineCode, Unit
+from ..document import CODES_DAMAGED, CodeKind, InlineCode, State, Unit, UnitProblem
 from ..errors import TransflowError
 from ..textio import write_atomic
 from ..xmlsafe import local_name, parse as parse_xml
-from .po import Catalog
+from . import facts, states
+from .catalog import Catalog, ExchangeFormat
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-DAMAGED = "check markup: the translator damaged the inline codes"
 OBSOLETE = "obsolete"
 DATATYPES = {"text": "plaintext", "markdown": "x-markdown", "html": "html"}
-_REVIEWED_12 = {"translated", "final", "signed-off"}
-_REVIEWED_20 = {"translated", "reviewed", "final"}
 
 
 def unit_id(unit: Unit) -> str:
@@ -128,8 +126,7 @@ def _groups(catalog: Catalog) -> list[tuple[str, str, list[Unit]]]:
     groups: dict[str, tuple[str, list[Unit]]] = {}
     for unit in catalog.units:
         line = unit.occurrences[0][1] if unit.occurrences else 0
-        kind = next((n.split(": ", 1)[1] for n in unit.notes if n.startswith("block: ")), "paragraph")
-        groups.setdefault(f"b{line}", (kind, []))[1].append(unit)
+        groups.setdefault(f"b{line}", (unit.block or "paragraph", []))[1].append(unit)
     result = [(gid, kind, units) for gid, (kind, units) in groups.items()]
     if catalog.obsolete:
         result.append((OBSOLETE, OBSOLETE, catalog.obsolete))
@@ -157,26 +154,25 @@ def _build12(catalog: Catalog, article: str, datatype: str) -> etree._Element:
         if gid == OBSOLETE:
             group.set("translate", "no")
         for unit in units:
-            _unit12(group, unit, q)
+            _unit12(group, unit, q, gid == OBSOLETE)
     return root
 
 
-def _unit12(group: etree._Element, unit: Unit, q) -> None:
+def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
     element = etree.SubElement(group, q("trans-unit"), id=unit_id(unit))
+    forms = states.WRITE[unit.state]
+    if forms.xliff12_approved:
+        element.set("approved", "yes")
+    if obsolete:  # Poedit looks at each unit's own translate attribute, not its group's
+        element.set("translate", "no")
     if _preserve(unit.source, unit.target):
         element.set(XML_SPACE, "preserve")
     pieces = _source_pieces(unit.source, unit.codes)
     _inline12(etree.SubElement(element, q("source")), pieces, q)
-    target = etree.SubElement(element, q("target"))
-    if not unit.target:
-        target.set("state", "needs-translation")
-    elif unit.fuzzy:
-        target.set("state", "needs-review-translation")
-        qualifier = _qualifier(unit.notes)
-        if qualifier:
-            target.set("state-qualifier", qualifier)
-    else:
-        target.set("state", "translated")
+    target = etree.SubElement(element, q("target"), state=forms.xliff12_state)
+    qualifier = states.QUALIFIERS.get(unit.origin) if unit.target and unit.origin else None
+    if qualifier:
+        target.set("state-qualifier", qualifier)
     _inline12(target, _target_pieces(unit.target, pieces), q)
     for path, line in unit.occurrences:
         context = etree.SubElement(element, q("context-group"), purpose="location")
@@ -185,7 +181,7 @@ def _unit12(group: etree._Element, unit: Unit, q) -> None:
     if unit.context is not None:
         context = etree.SubElement(element, q("context-group"), purpose="information")
         etree.SubElement(context, q("context"), {"context-type": "x-msgctxt"}).text = unit.context
-    for note in unit.notes:
+    for note in facts.comments(unit):
         etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}).text = note
     if unit.translator_comment:
         etree.SubElement(element, q("note"), {"from": "translator"}).text = unit.translator_comment
@@ -193,14 +189,6 @@ def _unit12(group: etree._Element, unit: Unit, q) -> None:
         previous = etree.SubElement(element, q("alt-trans"), origin="previous-version")
         etree.SubElement(previous, q("source")).text = unit.previous_source
         etree.SubElement(previous, q("target")).text = unit.target
-
-
-def _qualifier(notes: Sequence[str]) -> str | None:
-    if any(n.startswith("TM ") for n in notes):
-        return "leveraged-tm"
-    if any(n.startswith("MT ") for n in notes):
-        return "mt-suggestion"
-    return None
 
 
 def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
@@ -233,18 +221,20 @@ def _build20(catalog: Catalog, article: str, datatype: str) -> etree._Element:
         if gid == OBSOLETE:
             group.set("translate", "no")
         for unit in units:
-            _unit20(group, unit, q)
+            _unit20(group, unit, q, gid == OBSOLETE)
     return root
 
 
-def _unit20(group: etree._Element, unit: Unit, q) -> None:
+def _unit20(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
     element = etree.SubElement(group, q("unit"), id=unit_id(unit))
+    if obsolete:  # Poedit looks at each unit's own translate attribute, not its group's
+        element.set("translate", "no")
     notes = etree.SubElement(element, q("notes"))
     for path, line in unit.occurrences:
         etree.SubElement(notes, q("note"), category="location").text = f"{path}:{line}"
     if unit.context is not None:
         etree.SubElement(notes, q("note"), category="msgctxt").text = unit.context
-    for note in unit.notes:
+    for note in facts.comments(unit):
         etree.SubElement(notes, q("note"), category="transflow").text = note
     if unit.translator_comment:
         etree.SubElement(notes, q("note"), category="translator").text = unit.translator_comment
@@ -264,10 +254,11 @@ def _unit20(group: etree._Element, unit: Unit, q) -> None:
     if _preserve(unit.source, unit.target):
         element.set(XML_SPACE, "preserve")
     segment = etree.SubElement(element, q("segment"))
-    if unit.target:
-        segment.set("state", "initial" if unit.fuzzy else "translated")
-        if unit.fuzzy and _qualifier(unit.notes):
-            segment.set("subState", f"transflow:{_qualifier(unit.notes)}")
+    state = states.WRITE[unit.state].xliff20_state
+    if unit.target and state:
+        segment.set("state", state)
+        if states.substate(unit.origin):
+            segment.set("subState", states.substate(unit.origin))
     _inline20(etree.SubElement(segment, q("source")), pieces, q)
     if unit.target:
         _inline20(etree.SubElement(segment, q("target")), _target_pieces(unit.target, pieces), q)
@@ -409,8 +400,9 @@ def _finish(unit: Unit, source: _Text, target: _Text, ident: str, path: Path, pr
     unit.codes = tuple(source.codes)
     if _damaged(source, target):
         problems.append(f"{path}: unit {ident}: the inline codes of the translation do not match the source; kept out of the build, fix the tags in your CAT tool")
-        unit.fuzzy = True
-        unit.notes.append(DAMAGED)
+        unit.state = states.needs_work(unit.origin, unit.previous_source)
+        if not unit.has_problem(CODES_DAMAGED):
+            unit.problems.append(UnitProblem(CODES_DAMAGED, "the translator damaged the inline codes; fix the tags before building"))
     return unit
 
 
@@ -420,13 +412,12 @@ def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
         raise TransflowError(f"{path}: the XLIFF file has no <file> element; export it again")
     catalog = Catalog([], file.get("source-language"), file.get("target-language"))
     problems: list[str] = []
+    seen: dict[tuple[bool, str | None, str], Unit] = {}
     for element in file.iter(f"{{{XLIFF12}}}trans-unit"):
         source = _rebuild(element.find(f"{{{XLIFF12}}}source"))
         target_element = element.find(f"{{{XLIFF12}}}target")
         target = _rebuild(target_element)
-        state = target_element.get("state", "") if target_element is not None else ""
-        reviewed = element.get("approved") == "yes" or state in _REVIEWED_12 or (bool(target.text) and not state)
-        unit = Unit(source.text, target.text, fuzzy=bool(target.text) and not reviewed)
+        unit = Unit(source.text, target.text)
         for context_group in element.iterfind(f"{{{XLIFF12}}}context-group"):
             contexts = {c.get("context-type"): c.text or "" for c in context_group}
             if "sourcefile" in contexts and contexts.get("linenumber", "").isdigit():
@@ -437,27 +428,28 @@ def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
             if note.get("from") == "translator":
                 unit.translator_comment = note.text or ""
             else:
-                unit.notes.append(note.text or "")
+                facts.absorb(unit, [note.text or ""])
         previous = element.find(f"{{{XLIFF12}}}alt-trans[@origin='previous-version']/{{{XLIFF12}}}source")
         if previous is not None:
             unit.previous_source = previous.text or ""
+        attributes = target_element if target_element is not None else element
+        unit.origin = unit.origin or states.qualifier_origin(attributes.get("state-qualifier"))
+        unit.state = states.read_xliff12(unit.target, attributes.get("state"), element.get("approved"), unit.origin, unit.previous_source)
         unit = _finish(unit, source, target, element.get("id", "?"), path, problems)
-        parent = element.getparent()
-        (catalog.obsolete if parent is not None and parent.get("id") == OBSOLETE else catalog.units).append(unit)
+        _add(catalog, unit, element, path, seen)
     return catalog, problems
 
 
 def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
     catalog = Catalog([], root.get("srcLang"), root.get("trgLang"))
     problems: list[str] = []
+    seen: dict[tuple[bool, str | None, str], Unit] = {}
     for element in root.iter(f"{{{XLIFF20}}}unit"):
         data = {d.get("id"): "".join(d.itertext()) for d in element.iter(f"{{{XLIFF20}}}data")}
         segments = list(element.iter(f"{{{XLIFF20}}}segment"))
         source = _join([_rebuild(s.find(f"{{{XLIFF20}}}source"), data) for s in segments])
         target = _join([_rebuild(s.find(f"{{{XLIFF20}}}target"), data) for s in segments])
-        states = {s.get("state", "initial") for s in segments}
-        reviewed = bool(target.text) and states <= _REVIEWED_20
-        unit = Unit(source.text, target.text, fuzzy=bool(target.text) and not reviewed)
+        unit = Unit(source.text, target.text)
         for note in element.iter(f"{{{XLIFF20}}}note"):
             category, text = note.get("category"), note.text or ""
             if category == "location" and ":" in text and text.rsplit(":", 1)[1].isdigit():
@@ -470,11 +462,51 @@ def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
             elif category == "previous-source":
                 unit.previous_source = text
             else:
-                unit.notes.append(text)
+                facts.absorb(unit, [text])
+        unit.origin = unit.origin or next(filter(None, (states.substate_origin(s.get("subState")) for s in segments)), None)
+        unit.state = _state20(unit, segments)
         unit = _finish(unit, source, target, element.get("id", "?"), path, problems)
-        parent = element.getparent()
-        (catalog.obsolete if parent is not None and parent.get("id") == OBSOLETE else catalog.units).append(unit)
+        _add(catalog, unit, element, path, seen)
     return catalog, problems
+
+
+def _add(catalog: Catalog, unit: Unit, element: etree._Element, path: Path, seen: dict[tuple[bool, str | None, str], Unit]) -> None:
+    """File *unit* as current or obsolete; a repeated source is one unit, and refused if its translations differ."""
+    parent = element.getparent()
+    obsolete = parent is not None and parent.get("id") == OBSOLETE
+    key = (obsolete, unit.context, unit.source)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = unit
+        (catalog.obsolete if obsolete else catalog.units).append(unit)
+    elif first.target != unit.target and unit.target and first.target:
+        raise TransflowError(
+            f"{path}:{element.sourceline}: unit {element.get('id', '?')} repeats the source of an earlier unit with another translation "
+            f"({first.target!r} / {unit.target!r}); keep one translation, or give the units different contexts"
+        )
+    else:
+        first.occurrences += [o for o in unit.occurrences if o not in first.occurrences]
+        if unit.target and not first.target:
+            seen[key] = first = _replace(catalog, first, unit)
+
+
+def _replace(catalog: Catalog, old: Unit, new: Unit) -> Unit:
+    units = catalog.obsolete if old in catalog.obsolete else catalog.units
+    units[units.index(old)] = new
+    return new
+
+
+def _state20(unit: Unit, segments: list[etree._Element]) -> State:
+    """The least advanced state of the unit's segments (a CAT tool may have split it)."""
+    found = [
+        states.read_xliff20("".join(_rebuild(s.find(f"{{{XLIFF20}}}target")).text), s.get("state"), s.get("subState"), unit.origin, unit.previous_source)
+        for s in segments
+    ]
+    if not unit.target:
+        return State.EMPTY
+    if any(state is not State.SIGNED_OFF and not state.done for state in found):
+        return states.needs_work(unit.origin, unit.previous_source)
+    return State.SIGNED_OFF if all(state is State.SIGNED_OFF for state in found) else State.REVIEWED
 
 
 def _join(parts: list[_Text]) -> _Text:
@@ -486,3 +518,7 @@ def _join(parts: list[_Text]) -> _Text:
         text.append(part.text)
         offset += len(part.text)
     return _Text("".join(text), codes, ids)
+
+
+FORMAT_12 = ExchangeFormat("xliff", (".xlf", ".xliff"), "XLIFF 1.2", read, lambda path, catalog, article, datatype: write(path, catalog, article, datatype, "1.2"))
+FORMAT_20 = ExchangeFormat("xliff2", (".xlf", ".xliff"), "XLIFF 2.0", read, lambda path, catalog, article, datatype: write(path, catalog, article, datatype, "2.0"))

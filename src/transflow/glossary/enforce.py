@@ -113,7 +113,7 @@ class Enforcer:
 
     @staticmethod
     def describe(missing: Sequence[str], deprecated: Sequence[str]) -> list[str]:
-        """Reviewer notes for missing target terms and deprecated ones used."""
-        return [f"glossary: NOT ENFORCED: {term!r} is missing; fix this entry by hand" for term in missing] + [
-            f"glossary: deprecated term {form!r} used" for form in deprecated
+        """What the reviewer must fix: missing target terms and deprecated ones used (a ``glossary`` problem each)."""
+        return [f"NOT ENFORCED: {term!r} is missing; fix this entry by hand" for term in missing] + [
+            f"deprecated term {form!r} used" for form in deprecated
         ]

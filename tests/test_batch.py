@@ -11,6 +11,7 @@ from conftest import SAMPLES, msgfmt_check
 from transflow.batch import run_batch
 from transflow.engines.argos import ArgosEngine
 from transflow.lock import project_lock
+from transflow.project import Project
 from transflow.workflow import Settings
 
 
@@ -53,25 +54,26 @@ def english_articles(folder: Path, copies: int = 3) -> list[Path]:
 
 
 def settings(project: Path) -> Settings:
-    return Settings("en", ["vi", "ja"], {"name": "argos"}, project / "locales", project)
+    layout = Project(project, project / "locales", project / "localized", project / ".transflow")
+    return Settings(layout, "en", ("vi", "ja"))
 
 
 def test_rerun_does_no_work_and_one_edit_sends_only_its_sentences(project, installed_models):
     articles = english_articles(project / "today")
     first = Counting()
-    result = run_batch(articles, settings(project), project / ".transflow", engine=first)
+    result = run_batch(articles, settings(project), engine=first)
     assert {r.status for r in result.reports} == {"translated"} and len(result.reports) == 18
     assert first.calls == 2  # one MT batch per language pair for all nine articles
     assert all(len(batch) == len(set(batch)) == 50 for batch in first.batches)  # three copies, each sentence sent once
     again = Counting()
-    rerun = run_batch(articles, settings(project), project / ".transflow", engine=again)
+    rerun = run_batch(articles, settings(project), engine=again)
     assert {r.status for r in rerun.reports} == {"skipped"} and again.sent == []
     edited = articles[0]
     text = edited.read_text(encoding="utf-8")
     paragraph = "The ministers also discussed the East Sea issue."
     edited.write_text(text.replace(paragraph, "The ministers also discussed maritime security. They met again later."), encoding="utf-8")
     once = Counting()
-    after_edit = run_batch(articles, settings(project), project / ".transflow", engine=once)
+    after_edit = run_batch(articles, settings(project), engine=once)
     changed = [r for r in after_edit.reports if r.status == "translated"]
     assert [(r.article, r.language) for r in changed] == [("today/asean-japan-0.txt", "vi"), ("today/asean-japan-0.txt", "ja")]
     assert sorted(once.sent) == sorted(["The ministers also discussed maritime security.", "They met again later."] * 2)
@@ -80,12 +82,12 @@ def test_rerun_does_no_work_and_one_edit_sends_only_its_sentences(project, insta
 def test_killed_run_leaves_whole_files_and_the_next_run_resumes(project, installed_models):
     articles = english_articles(project / "today", copies=1)
     with pytest.raises(KeyboardInterrupt):
-        run_batch(articles, settings(project), project / ".transflow", engine=Counting(fail_after=1), chunk_size=1)
+        run_batch(articles, settings(project), engine=Counting(fail_after=1), chunk_size=1)
     written = sorted(p.relative_to(project).as_posix() for p in (project / "locales").rglob("*"))
     assert written == ["locales/vi", "locales/vi/asean-japan-0.po"]
     assert not list(project.rglob("*.tmp")) and msgfmt_check(project / "locales/vi/asean-japan-0.po").returncode == 0
     resumed = Counting()
-    result = run_batch(articles, settings(project), project / ".transflow", engine=resumed, chunk_size=1)
+    result = run_batch(articles, settings(project), engine=resumed, chunk_size=1)
     statuses = [(r.article, r.language, r.status) for r in result.reports]
     assert statuses[0] == ("today/asean-japan-0.txt", "vi", "skipped")
     assert all(status == "translated" for *_, status in statuses[1:])

@@ -22,9 +22,8 @@ from . import __version__, engines
 from .draft import machine_translate
 from .errors import TransflowError, UsageError
 from .formats import PARSERS
-from .mtcache import CachedEngine
-from .textio import relative_path, write_atomic
-from .workflow import Article, Pending, Settings, finish, start
+from .textio import write_atomic
+from .workflow import Article, Pending, Settings, finish, open_resources, start
 
 # Articles drafted together: one MT batch per chunk; the manifest and the MT cache are saved after each.
 CHUNK = 50
@@ -107,10 +106,10 @@ class Manifest:
         write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True))
 
 
-def _settings_digest(settings: Settings, target: str, origin: str | None) -> str:
+def _settings_digest(settings: Settings, source_lang: str, target_lang: str, origin: str | None) -> str:
     glossary = repr([(e.terms, e.dnt, e.case_sensitive, e.kind) for e in settings.glossary.entries]) if settings.glossary else ""
     blob = json.dumps(
-        [__version__, settings.source, target, sorted(settings.engine.items()), list(settings.formats), origin, glossary, repr(settings.order_rules)],
+        [__version__, source_lang, target_lang, sorted(settings.engine.items()), list(settings.formats), origin, glossary, repr(settings.order_rules)],
         default=str,
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -119,15 +118,13 @@ def _settings_digest(settings: Settings, target: str, origin: str | None) -> str
 def run_batch(
     paths: Sequence[Path],
     settings: Settings,
-    state_dir: Path,
     progress: Callable[[ArticleReport], None] | None = None,
     engine: engines.Engine | None = None,
     chunk_size: int = CHUNK,
 ) -> BatchResult:
     """Translate every article into every target language; never stops for one bad article."""
-    base = engine or engines.create(str(settings.engine.get("name", "argos")), settings.engine)
-    cached = CachedEngine(base, state_dir / "mt-cache.sqlite")
-    manifest = Manifest(state_dir / "manifest.json")
+    project = settings.project
+    manifest = Manifest(project.manifest)
     result = BatchResult([])
 
     def report(item: ArticleReport) -> None:
@@ -135,47 +132,52 @@ def run_batch(
         if progress:
             progress(item)
 
-    try:
-        for target in settings.targets:
-            try:
-                cached.check(settings.source, target)
-            except TransflowError as err:
-                for path in paths:
-                    report(ArticleReport(relative_path(path, settings.root), target, "failed", str(err)))
-                continue
-            digest = _settings_digest(settings, target, cached.origin(settings.source, target))
-            enforcer = settings.enforcer(target)
-            for offset in range(0, len(paths), chunk_size):
-                _chunk(paths[offset : offset + chunk_size], target, settings, digest, enforcer, cached, manifest, report)
-    finally:
-        result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
-        cached.close()
+    shared = project.refuse_shared_outputs(paths, settings.target_langs)
+    paths = [path for path in paths if path not in shared]
+    with open_resources(settings, engine, project.mt_cache) as resources:
+        cached = resources.engine
+        try:
+            for target_lang in settings.target_langs:
+                for path, message in shared.items():
+                    report(ArticleReport(project.reference(path), target_lang, "failed", message))
+                try:
+                    cached.check(settings.source_lang, target_lang)
+                except TransflowError as err:
+                    for path in paths:
+                        report(ArticleReport(project.reference(path), target_lang, "failed", str(err)))
+                    continue
+                digest = _settings_digest(settings, settings.source_lang, target_lang, cached.origin(settings.source_lang, target_lang))
+                for offset in range(0, len(paths), chunk_size):
+                    _chunk(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
+        finally:
+            result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
     return result
 
 
-def _chunk(paths, target, settings, digest, enforcer, engine, manifest, report) -> None:
+def _chunk(paths, target_lang, settings, digest, resources, manifest, report) -> None:
+    project = settings.project
     pending: list[tuple[Pending, str, str, float]] = []
     for path in paths:
         began = time.perf_counter()
-        name = relative_path(path, settings.root)
+        name = project.reference(path)
         try:
-            article = Article.load(path, settings.root)
+            article = Article.load(path, project)
             fingerprint = hashlib.sha256(path.read_bytes() + digest.encode()).hexdigest()
-            key = f"{article.reference}|{target}"
-            if manifest.unchanged(key, fingerprint, settings.outputs(article, target)):
-                report(ArticleReport(name, target, "skipped"))
+            key = project.manifest_key(path, target_lang)
+            if manifest.unchanged(key, fingerprint, settings.outputs(article, target_lang)):
+                report(ArticleReport(name, target_lang, "skipped"))
                 continue
-            pending.append((start(article, target, settings, enforcer), key, fingerprint, time.perf_counter() - began))
+            pending.append((start(article, target_lang, settings, resources), key, fingerprint, time.perf_counter() - began))
         except TransflowError as err:
-            report(ArticleReport(name, target, "failed", str(err)))
+            report(ArticleReport(name, target_lang, "failed", str(err)))
     if not pending:
         return
     began = time.perf_counter()
     try:
-        machine_translate([item.draft for item, *_ in pending], engine)
+        machine_translate([item.draft for item, *_ in pending], resources.engine)
     except TransflowError as err:
         for item, *_ in pending:
-            report(ArticleReport(item.article.reference, target, "failed", str(err)))
+            report(ArticleReport(item.article.reference, target_lang, "failed", str(err)))
         return
     mt_share = (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
     for item, key, fingerprint, spent in pending:
@@ -183,14 +185,14 @@ def _chunk(paths, target, settings, digest, enforcer, engine, manifest, report) 
         try:
             finish(item, settings)
         except TransflowError as err:
-            report(ArticleReport(item.article.reference, target, "failed", str(err)))
+            report(ArticleReport(item.article.reference, target_lang, "failed", str(err)))
             continue
         manifest.record(key, fingerprint)
         stats = item.draft.stats
         report(
             ArticleReport(
                 item.article.reference,
-                target,
+                target_lang,
                 segments=stats.segments,
                 reviewed_kept=stats.kept,
                 revised=stats.revised,

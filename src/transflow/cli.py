@@ -95,7 +95,7 @@ def translate(
 
     _use_tm(tm)
     settings = _settings(to, source, engine, out_dir, glossary, file_format)
-    lock = project_lock(state.config.path(state.config.state), wait)
+    lock = project_lock(settings.project.state, wait)
     for report in translate_articles(articles, settings, lock):
         out.print(report, markup=False)
 
@@ -110,6 +110,7 @@ def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | No
     """The run's settings from flags over transflow.toml."""
     from . import glossary as glossaries
     from .exchange import parse_formats
+    from .project import Project
     from .workflow import Settings
 
     cfg = state.config
@@ -126,14 +127,13 @@ def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | No
     formats = parse_formats(file_format)
     glossary_files = glossary or cfg.glossaries
     return Settings(
-        source=source_lang,
-        targets=targets,
+        project=Project.from_config(cfg, out_dir),
+        source_lang=source_lang,
+        target_langs=tuple(targets),
         engine=engine_settings,
-        locales=out_dir or cfg.path(cfg.locales),
-        root=cfg.root,
         glossary=glossaries.load(glossary_files) if glossary_files else None,
-        order_rules=cfg.order_rules,
-        formats=formats,
+        order_rules=tuple(cfg.order_rules),
+        formats=tuple(formats),
         memory_path=cfg.memory,
         fuzzy_threshold=cfg.fuzzy_threshold,
     )
@@ -160,9 +160,8 @@ def batch(
     _use_tm(tm)
     settings = _settings(to, source, engine, out_dir, glossary, file_format, jobs)
     articles = expand(paths)
-    cfg = state.config
-    with project_lock(cfg.path(cfg.state), wait), _batch_progress(len(articles) * len(settings.targets)) as progress:
-        result = run_batch(articles, settings, cfg.path(cfg.state), progress)
+    with project_lock(settings.project.state, wait), _batch_progress(len(articles) * len(settings.target_langs)) as progress:
+        result = run_batch(articles, settings, progress)
     _batch_summary(result.reports)
     out.print(f"MT: {result.sent_to_mt} sentences sent to the engine, {result.from_mt_cache} taken from the MT cache", markup=False)
     if report is not None:
@@ -222,18 +221,12 @@ def status(
 ) -> None:
     """Translated, fuzzy and untranslated segments and words per article and language."""
     from .batch import expand
-    from .status import article_status
+    from .project import Project
+    from .status import project_status
 
     cfg = state.config
     targets = [languages.check(lang)] if lang else cfg.targets
-    locales = cfg.path(cfg.locales)
-    stems = [Path(p).stem for p in expand(paths)] if paths else sorted({p.stem for t in targets for p in (locales / t).glob("*.*") if p.suffix in (".po", ".xlf")})
-    rows = []
-    for stem in stems:
-        for target in targets:
-            found = next((p for p in (locales / target / f"{stem}.po", locales / target / f"{stem}.xlf") if p.exists()), None)
-            if found is not None:
-                rows.append(article_status(stem, target, found, cfg.source))
+    rows = project_status(Project.from_config(cfg), expand(paths) if paths else None, targets, cfg.source)
     if as_json:
         out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
         return
@@ -271,7 +264,7 @@ def qa(
 def _qa_problems(files: list[Path], glossary: list[Path]):
     """QA over every unit of PO/XLIFF files, and their consistency with each other."""
     from . import exchange, glossary as glossaries, qa as checks
-    from .workflow import attach_codes
+    from .workflow import attach_codes, qa_context
 
     cfg = state.config
     glossary_files = glossary or cfg.glossaries
@@ -283,16 +276,11 @@ def _qa_problems(files: list[Path], glossary: list[Path]):
         source, target = catalog.source_language or cfg.source, catalog.language or ""
         if not target:
             raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
-        problems += checks.run(catalog.units, str(path), _qa_context(source, target, terms), cfg.qa_disabled)
+        problems += checks.run(catalog.units, str(path), qa_context(source, target, terms, cfg.order_rules), cfg.qa_disabled)
         seen.append((str(path), target, catalog.units))
     return problems + checks.consistency(seen, cfg.qa_disabled)
 
 
-def _qa_context(source: str, target: str, terms):
-    from . import qa as checks
-    from .glossary.enforce import Enforcer
-
-    return checks.Context(source, target, Enforcer(terms, source, target, state.config.order_rules) if terms else None)
 
 
 @app.command()
@@ -327,47 +315,42 @@ def build(
     tm: Optional[str] = _TM,
 ) -> None:
     """Rebuild the article in LANG from its reviewed translations."""
-    from .workflow import build_article
+    from . import glossary as glossaries
+    from .memory import open_memory
+    from .project import Project
+    from .workflow import BuildOptions, publish
 
     _use_tm(tm)
     cfg = state.config
-    target = languages.check(lang)
-    po_path = from_file or cfg.path(cfg.locales) / target / f"{article.stem}.po"
-    out_path = output or cfg.path(cfg.localized) / target / article.name
-    threshold = cfg.min_translated if min_translated is None else min_translated
-    built = build_article(article, po_path, target, cfg.source, include_fuzzy)
-    result = built.result
-    for problem in built.problems:
+    project = Project.from_config(cfg)
+    target_lang = languages.check(lang)
+    translations = from_file or project.translation_to_read(article, target_lang)
+    out_path = output or project.built_article(article, target_lang)
+    options = BuildOptions(
+        default_source_lang=cfg.source,
+        include_fuzzy=include_fuzzy,
+        force=force,
+        min_translated=cfg.min_translated if min_translated is None else min_translated,
+        glossary=glossaries.load(cfg.glossaries) if cfg.glossaries else None,
+        order_rules=tuple(cfg.order_rules),
+        qa_disabled=tuple(cfg.qa_disabled),
+    )
+    with open_memory(cfg.memory) as memory:
+        published = publish(article, target_lang, translations, out_path, project, options, memory)
+    result = published.built.result
+    for problem in published.built.problems:
         err.print(f"warning: {problem}", markup=False)
     for line, text in result.missing[:_LISTED]:
         err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
     if len(result.missing) > _LISTED:
         err.print(f"{article}: … and {len(result.missing) - _LISTED} more untranslated segments", markup=False)
-    from . import glossary as glossaries, qa as checks
-
-    terms = glossaries.load(cfg.glossaries) if cfg.glossaries else None
-    used = [u for u in built.units.values() if u.target and (include_fuzzy or not u.fuzzy)]
-    problems = checks.run(used, relative_path(po_path), _qa_context(built.source, target, terms), cfg.qa_disabled)
-    problems += checks.consistency([(relative_path(po_path), target, used)], cfg.qa_disabled)
-    for problem in problems:
+    for problem in published.qa_problems:
         err.print(str(problem), markup=False)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors and not force:
-        raise TransflowError(f"{len(errors)} QA errors in {relative_path(po_path)}; fix them, or build anyway with --force")
-    if result.percent < threshold:
-        raise TransflowError(
-            f"{article}: only {result.translated} of {result.total} segments ({result.percent:.0f}%) are translated in {relative_path(po_path)}, "
-            f"below {threshold:g}%; review the PO file, or use --include-fuzzy or --min-translated"
-        )
-    write_atomic(out_path, result.text)
-    from .memory import open_memory
-    from .workflow import learn
-
-    with open_memory(cfg.memory) as memory:
-        learned = learn(memory, built, target, relative_path(article, cfg.root))
+    if published.refused:
+        raise TransflowError(published.refused)
     out.print(
         f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%), "
-        f"{learned} reviewed translations in the TM",
+        f"{published.learned} reviewed translations in the TM",
         markup=False,
     )
 
@@ -568,27 +551,14 @@ def tm_import(
     tm: Optional[str] = _TM,
 ) -> None:
     """Add translations to the project TM."""
-    from .exchange import read as read_catalog
-    from .exchange.tmx import read as read_tmx
-    from .memory import TMUnit, open_memory
-    from .textio import relative_path
+    from .memory import open_memory
+    from .project import Project
+    from .workflow import memory_units
 
     _use_tm(tm)
     cfg = state.config
-    batches = []
-    for path in files:
-        if not path.is_file():
-            raise UsageError(f"{path}: no such file; give TMX, PO or XLIFF files")
-        if path.suffix.lower() == ".tmx":
-            batches.append((path, read_tmx(path)))
-            continue
-        catalog, _ = read_catalog(path)
-        if not catalog.language:
-            raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
-        source = catalog.source_language or cfg.source
-        batches.append(
-            (path, [TMUnit(source, catalog.language, u.source, u.target, "human", relative_path(path, cfg.root)) for u in catalog.units if u.reviewed])
-        )
+    project = Project.from_config(cfg)
+    batches = [(path, memory_units(path, cfg.source, project)) for path in files]
     with open_memory(cfg.memory) as memory:
         for path, units in batches:
             out.print(f"{path}: {memory.add(units)} translations imported", markup=False)

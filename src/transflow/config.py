@@ -33,9 +33,13 @@ source = "en"
 targets = ["vi", "ja"]
 
 [paths]
-# PO/XLIFF files go to <locales>/<lang>/<article>.po
+# The folder whose layout locales/ and localized/ mirror. Empty: every
+# top-level folder of the project is one (inbox/day1/story.txt ->
+# locales/<lang>/day1/story.po); "." mirrors the whole path from the project.
+articles = ""
+# PO/XLIFF files go to <locales>/<lang>/<sub-folders>/<article>.po
 locales = "locales"
-# Built articles go to <localized>/<lang>/<article file name>
+# Built articles go to <localized>/<lang>/<sub-folders>/<article file name>
 localized = "localized"
 # Project state: translation memory, caches, manifests.
 state = ".transflow"
@@ -98,6 +102,7 @@ class Config:
     locales: Path
     localized: Path
     state: Path
+    articles: Path | None
     models: Path | None
     glossaries: list[Path]
     order_rules: list[OrderRule]
@@ -106,6 +111,7 @@ class Config:
     memory: Path | str  # a file, or a postgresql:// URL
     fuzzy_threshold: float
     qa_disabled: list[str]
+    file: Path | None = None  # the transflow.toml read, if any
 
     def path(self, relative: Path) -> Path:
         """*relative* resolved against the project root (kept relative when the root is the current folder)."""
@@ -115,8 +121,8 @@ class Config:
 
 
 def load(explicit: Path | None = None) -> Config:
-    """The defaults, overlaid with *explicit* or ``./transflow.toml`` if present."""
-    path = explicit or Path(CONFIG_NAME)
+    """The defaults, overlaid with *explicit* or the ``transflow.toml`` of the project the current folder is in."""
+    path = explicit or find_config(Path.cwd())
     defaults = tomllib.loads(TEMPLATE)
     if explicit is None and not path.is_file():
         return _from_mapping(defaults, Path.cwd(), Path("transflow defaults"))
@@ -133,7 +139,18 @@ def load(explicit: Path | None = None) -> Config:
     if any(not isinstance(data.get(key, {}), dict) for key in tables):
         raise UsageError(f"{path}: {', '.join(f'[{key}]' for key in tables)} must be tables; see 'transflow init'")
     merged = {key: {**value, **data[key]} if key in tables and key in data else data.get(key, value) for key, value in defaults.items()}
-    return _from_mapping(merged, path.resolve().parent, path)
+    config = _from_mapping(merged, path.resolve().parent, path)
+    config.file = path.resolve()
+    return config
+
+
+def find_config(start: Path) -> Path:
+    """``transflow.toml`` in *start* or the nearest folder above it (as git finds its repository), so
+    a command run in a sub-folder of the project works on that project; ``./transflow.toml`` if none."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return Path(CONFIG_NAME)
 
 
 def _order_rule(rule: Any, origin: Path) -> OrderRule:
@@ -172,6 +189,7 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         root=root,
         source=source,
         targets=targets,
+        articles=Path(paths["articles"]) if paths.get("articles") else None,
         locales=Path(paths["locales"]),
         localized=Path(paths["localized"]),
         state=Path(paths["state"]),

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import exchange
 from .languages import spaced
+from .project import Project
 
 _WORD = re.compile(r"\w+")
 
@@ -41,12 +43,26 @@ def words(text: str, lang: str) -> int:
     return sum(1 for ch in plain if ch.isalnum())
 
 
-def article_status(article: str, language: str, path: Path, default_source: str) -> Status:
+def article_status(article: str, language: str, path: Path, default_source_lang: str) -> Status:
     catalog, _ = exchange.read(path)
-    source = catalog.source_language or default_source
+    source_lang = catalog.source_language or default_source_lang
     status = Status(article, language, str(path))
     for unit in catalog.units:
         state = "translated" if unit.reviewed else "fuzzy" if unit.fuzzy and unit.target else "untranslated"
         setattr(status, state, getattr(status, state) + 1)
-        setattr(status, f"{state}_words", getattr(status, f"{state}_words") + words(unit.source, source))
+        setattr(status, f"{state}_words", getattr(status, f"{state}_words") + words(unit.source, source_lang))
     return status
+
+
+def project_status(project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str) -> list[Status]:
+    """Status rows for *articles* (default: every translation file of the project), per language."""
+    if articles is None:
+        found = sorted(project.translations(langs), key=lambda row: (row[0], langs.index(row[1])))
+    else:
+        found = [
+            (project.mirrored(article).with_suffix("").as_posix(), lang, path)
+            for article in articles
+            for lang in langs
+            if (path := project.existing_translation(article, lang)) is not None
+        ]
+    return [article_status(name, lang, path, default_source_lang) for name, lang, path in found]

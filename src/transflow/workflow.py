@@ -5,8 +5,8 @@ translate stages with its own scheduling.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,19 @@ from .document import Document, Segment, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
 from .errors import TransflowError, UsageError
-from . import exchange
-from .exchange import po, xliff
+from . import exchange, qa
+from .exchange import tmx, xliff
 from .exchange.catalog import Catalog
 from .formats import parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
 from . import memory as tm
+from .engines import Engine
 from .memory import Memory, TMUnit
+from .mtcache import CachedEngine
+from .project import Project
 from .segment import segments_of
-from .textio import relative_path
+from .textio import relative_path, write_atomic
 
 
 @dataclass
@@ -37,8 +40,8 @@ class Article:
     _segments: dict[str, list[Segment]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, path: Path, root: Path) -> Article:
-        return cls(path, parse_file(path), relative_path(path, root))
+    def load(cls, path: Path, project: Project) -> Article:
+        return cls(path, parse_file(path), project.reference(path))
 
     def segments(self, lang: str) -> list[Segment]:
         """The article's segments, cut once however many target languages are drafted."""
@@ -47,33 +50,56 @@ class Article:
         return self._segments[lang]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
-    """What a translate or batch run does, whichever articles it is given."""
+    """What a translate or batch run does, whichever articles it is given: plain values, nothing open."""
 
-    source: str
-    targets: list[str]
-    engine: dict[str, Any]
-    locales: Path
-    root: Path
+    project: Project
+    source_lang: str
+    target_langs: tuple[str, ...]
+    engine: Mapping[str, Any] = field(default_factory=lambda: {"name": "argos"})
     glossary: Glossary | None = None
     order_rules: Sequence[OrderRule] = ()
     formats: Sequence[str] = ("po",)
     memory_path: Path | str | None = None  # a file or a postgresql:// URL
     fuzzy_threshold: float = 75.0
-    _memory: Memory | None = field(default=None, init=False, repr=False)
 
-    def memory(self) -> Memory | None:
-        """The translation memory, opened on first use; none until a build has created it."""
-        if self._memory is None and self.memory_path is not None and tm.exists(self.memory_path):
-            self._memory = tm.open_memory(self.memory_path)
-        return self._memory
+    def outputs(self, article: Article, target_lang: str) -> list[Path]:
+        return self.project.translation_files(article.path, target_lang, self.formats)
 
-    def enforcer(self, target: str) -> Enforcer | None:
-        return Enforcer(self.glossary, self.source, target, self.order_rules) if self.glossary else None
 
-    def outputs(self, article: Article, target: str) -> list[Path]:
-        return [self.locales / target / f"{article.path.stem}{exchange.FORMATS[fmt]}" for fmt in self.formats]
+@dataclass
+class Resources:
+    """What a job opens once and passes down: the MT engine, the TM, one glossary enforcer per language pair."""
+
+    engine: Engine
+    memory: Memory | None
+    glossary: Glossary | None = None
+    order_rules: Sequence[OrderRule] = ()
+    _enforcers: dict[tuple[str, str], Enforcer | None] = field(default_factory=dict, repr=False)
+
+    def enforcer(self, source_lang: str, target_lang: str) -> Enforcer | None:
+        pair = (source_lang, target_lang)
+        if pair not in self._enforcers:
+            self._enforcers[pair] = Enforcer(self.glossary, source_lang, target_lang, self.order_rules) if self.glossary else None
+        return self._enforcers[pair]
+
+
+@contextmanager
+def open_resources(settings: Settings, engine: Engine | None = None, mt_cache: Path | None = None) -> Iterator[Resources]:
+    """Open the job's engine (behind the MT cache at *mt_cache*, if given) and TM; close them when the job ends.
+
+    The TM is opened only if it exists: a build creates it.
+    """
+    chosen = engine or engines.create(str(settings.engine.get("name", "argos")), dict(settings.engine))
+    with ExitStack() as stack:
+        if mt_cache is not None:
+            chosen = CachedEngine(chosen, mt_cache)
+            stack.callback(chosen.close)
+        memory = None
+        if settings.memory_path is not None and tm.exists(settings.memory_path):
+            memory = stack.enter_context(tm.open_memory(settings.memory_path))
+        yield Resources(chosen, memory, settings.glossary, settings.order_rules)
 
 
 @dataclass
@@ -81,24 +107,28 @@ class Pending:
     """An article drafted in one target language, waiting for MT and then for its files."""
 
     article: Article
-    target: str
+    target_lang: str
     draft: Draft
     previous: Catalog
 
 
-def start(article: Article, target: str, settings: Settings, enforcer: Enforcer | None) -> Pending:
+def start(article: Article, target_lang: str, settings: Settings, resources: Resources) -> Pending:
     """Segment, merge with what reviewers already did, and list what MT must translate."""
-    previous = _previous(settings.locales / target, article.path.stem, settings.source, target)
-    units = collect_units(article.segments(settings.source), article.reference)
-    drafted = prepare(units, previous.by_source(), settings.source, target, enforcer, settings.memory(), settings.fuzzy_threshold)
-    return Pending(article, target, drafted, previous)
+    source_lang = settings.source_lang
+    previous = _previous(settings.project.existing_translation(article.path, target_lang), article, source_lang, target_lang)
+    units = collect_units(article.segments(source_lang), article.reference)
+    drafted = prepare(
+        units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
+        resources.memory, settings.fuzzy_threshold,
+    )
+    return Pending(article, target_lang, drafted, previous)
 
 
 def finish(pending: Pending, settings: Settings) -> str:
     """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
-    catalog = pending.previous.updated(pending.draft.units, settings.source, pending.target)
+    catalog = pending.previous.updated(pending.draft.units, settings.source_lang, pending.target_lang)
     datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
-    paths = settings.outputs(pending.article, pending.target)
+    paths = settings.outputs(pending.article, pending.target_lang)
     for fmt, path in zip(settings.formats, paths):
         exchange.write(path, catalog, pending.article.reference, fmt, datatype)
     stats = pending.draft.stats
@@ -113,38 +143,48 @@ def finish(pending: Pending, settings: Settings) -> str:
 
 
 def translate_articles(
-    paths: Sequence[Path], settings: Settings, guard: AbstractContextManager[Any] | None = None
+    paths: Sequence[Path], settings: Settings, guard: AbstractContextManager[Any] | None = None, engine: Engine | None = None
 ) -> Iterator[str]:
-    """Write ``locales/<lang>/<stem>.po`` (and/or .xlf) for every article and target; yield a line per article.
+    """Write every article's PO (and/or XLIFF) file in every target language; yield a line per file.
 
     Every article is read and every model checked before *guard* (the project
     lock) is taken and the first file written, so a bad input or a missing
     model leaves nothing behind. MT runs once per language pair over the
     sentences of all the articles.
     """
-    articles = [Article.load(path, settings.root) for path in paths]
-    engine = engines.create(str(settings.engine.get("name", "argos")), settings.engine)
-    for target in settings.targets:
-        engine.check(settings.source, target)
-    with guard or nullcontext():
-        for target in settings.targets:
-            enforcer = settings.enforcer(target)
-            pending = [start(article, target, settings, enforcer) for article in articles]
-            machine_translate([p.draft for p in pending], engine)
-            for item in pending:
-                yield finish(item, settings)
+    project = settings.project
+    articles = [Article.load(path, project) for path in paths]
+    shared = project.refuse_shared_outputs(paths, settings.target_langs)
+    if shared:
+        raise UsageError(next(iter(shared.values())))
+    with open_resources(settings, engine) as resources:
+        for target_lang in settings.target_langs:
+            resources.engine.check(settings.source_lang, target_lang)
+        with guard or nullcontext():
+            for target_lang in settings.target_langs:
+                pending = [start(article, target_lang, settings, resources) for article in articles]
+                machine_translate([p.draft for p in pending], resources.engine)
+                for item in pending:
+                    yield finish(item, settings)
 
 
-def _previous(folder: Path, stem: str, source: str, target: str) -> Catalog:
-    """What reviewers already did: the PO file if there is one, else the XLIFF file."""
-    po_path, xliff_path = folder / f"{stem}.po", folder / f"{stem}.xlf"
-    if po_path.exists():
-        return po.read(po_path)
-    if xliff_path.exists():
-        catalog, _ = xliff.read(xliff_path)
-        catalog.units = catalog.usable()
-        return catalog
-    return Catalog([], source, target)
+def _previous(path: Path | None, article: Article, source_lang: str, target_lang: str) -> Catalog:
+    """What reviewers already did: the article's PO or XLIFF file, if there is one.
+
+    A file whose units all name another article belongs to that article (two
+    articles whose names collide across runs): it is refused, never merged.
+    """
+    if path is None:
+        return Catalog([], source_lang, target_lang)
+    catalog, _ = exchange.read(path)
+    owners = {reference for unit in catalog.units for reference, _ in unit.occurrences}
+    if owners and article.reference not in owners:
+        raise TransflowError(
+            f"{relative_path(path)}: holds the translations of {min(owners)}, not of {article.reference}; "
+            "rename one of the two articles or set paths.articles in transflow.toml (if the article was moved, move that file too)"
+        )
+    catalog.units = catalog.usable()
+    return catalog
 
 
 @dataclass
@@ -155,40 +195,112 @@ class Built:
     problems: list[str]
     order: list[str]  # the article's distinct segment texts in document order (TM neighbours)
     units: dict[str, Unit]
-    source: str
+    source_lang: str
 
 
-def build_article(article_path: Path, translations: Path, target: str, default_source: str, include_fuzzy: bool) -> Built:
-    """Render the article in *target* from a PO or XLIFF file.
+def build_article(article_path: Path, translations: Path, target_lang: str, default_source_lang: str, include_fuzzy: bool) -> Built:
+    """Render the article in *target_lang* from a PO or XLIFF file.
 
     Units whose inline codes a translator damaged are left out, even as drafts.
     """
     doc = parse_file(article_path)
     catalog, problems = exchange.read(translations)
-    if catalog.language and catalog.language != target:
-        raise TransflowError(f"{translations}: is a {catalog.language} file, not {target}; give the {target} file with --from")
-    source = catalog.source_language or default_source
-    segments = segments_of(doc, source)
+    if catalog.language and catalog.language != target_lang:
+        raise TransflowError(f"{translations}: is a {catalog.language} file, not {target_lang}; give the {target_lang} file with --from")
+    source_lang = catalog.source_language or default_source_lang
+    segments = segments_of(doc, source_lang)
     codes = {seg.text: seg.codes for seg in segments}
     usable = {u.source: u for u in catalog.usable()}
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
     order = list(dict.fromkeys(seg.text for seg in segments))
-    return Built(build(doc, usable, source, target, include_fuzzy), problems, order, usable, source)
+    return Built(build(doc, usable, source_lang, target_lang, include_fuzzy), problems, order, usable, source_lang)
 
 
-def learn(memory: Memory, built: Built, target: str, article: str) -> int:
+def learn(memory: Memory, built: Built, target_lang: str, article: str) -> int:
     """Store in the TM every reviewed translation the built article uses, with its neighbours."""
     order = built.order
     units = [
         TMUnit(
-            built.source, target, text, built.units[text].target, "human", article,
+            built.source_lang, target_lang, text, built.units[text].target, "human", article,
             order[i - 1] if i else "", order[i + 1] if i + 1 < len(order) else "",
         )
         for i, text in enumerate(order)
         if text in built.units and built.units[text].reviewed
     ]
     return memory.add(units)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How ``build`` decides whether an article may be published: plain values."""
+
+    default_source_lang: str
+    include_fuzzy: bool = False
+    force: bool = False
+    min_translated: float = 80.0
+    glossary: Glossary | None = None
+    order_rules: Sequence[OrderRule] = ()
+    qa_disabled: Sequence[str] = ()
+
+
+@dataclass
+class Published:
+    """One build: what was used, what QA found, and why nothing was written if it was refused."""
+
+    article: Path
+    translations: Path
+    output: Path
+    built: Built
+    qa_problems: list[Any]
+    refused: str = ""
+    learned: int = 0
+
+
+def publish(
+    article: Path, target_lang: str, translations: Path, output: Path, project: Project, options: BuildOptions, memory: Memory
+) -> Published:
+    """Build *article* in *target_lang* from *translations*, gate it on QA and the translated share,
+    write it and teach the TM its reviewed sentences. A refusal writes nothing and says why."""
+    built = build_article(article, translations, target_lang, options.default_source_lang, options.include_fuzzy)
+    result = built.result
+    name = relative_path(translations)
+    used = [u for u in built.units.values() if u.target and (options.include_fuzzy or not u.fuzzy)]
+    context = qa_context(built.source_lang, target_lang, options.glossary, options.order_rules)
+    problems = qa.run(used, name, context, options.qa_disabled)
+    problems += qa.consistency([(name, target_lang, used)], options.qa_disabled)
+    published = Published(article, translations, output, built, problems)
+    errors = [p for p in problems if p.severity == qa.ERROR]
+    if errors and not options.force:
+        published.refused = f"{len(errors)} QA errors in {name}; fix them, or build anyway with --force"
+    elif result.percent < options.min_translated:
+        published.refused = (
+            f"{article}: only {result.translated} of {result.total} segments ({result.percent:.0f}%) are translated in {name}, "
+            f"below {options.min_translated:g}%; review the PO file, or use --include-fuzzy or --min-translated"
+        )
+    else:
+        write_atomic(output, result.text)
+        published.learned = learn(memory, built, target_lang, project.reference(article))
+    return published
+
+
+def qa_context(source_lang: str, target_lang: str, glossary: Glossary | None, order_rules: Sequence[OrderRule]) -> qa.Context:
+    """What QA compares a translation with: the language pair and the glossary's enforcer for it."""
+    return qa.Context(source_lang, target_lang, Enforcer(glossary, source_lang, target_lang, order_rules) if glossary else None)
+
+
+def memory_units(path: Path, default_source_lang: str, project: Project) -> list[TMUnit]:
+    """The translations a TMX file holds, or the reviewed units of a PO or XLIFF file, for ``tm import``."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file; give TMX, PO or XLIFF files")
+    if path.suffix.lower() == ".tmx":
+        return list(tmx.read(path))
+    catalog, _ = exchange.read(path)
+    if not catalog.language:
+        raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
+    source_lang = catalog.source_language or default_source_lang
+    reference = project.reference(path)
+    return [TMUnit(source_lang, catalog.language, u.source, u.target, "human", reference) for u in catalog.units if u.reviewed]
 
 
 def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> list[str]:

@@ -1,0 +1,186 @@
+"""Where a project's files live: the one owner of every output path and manifest key.
+
+An article's translation files and built article mirror its path below its
+*articles folder*: ``inbox/day1/story.txt`` → ``locales/<lang>/day1/story.po``
+and ``localized/<lang>/day1/story.txt``. By default every top-level folder of
+the project is an articles folder (so ``sample_articles/asean-japan.txt`` →
+``locales/vi/asean-japan.po``); ``paths.articles`` in ``transflow.toml`` names
+one folder instead (``"."`` mirrors the whole project path). Every path is
+computed from the article's resolved path and the project root, so every
+command gives the same answer from anywhere in the project.
+
+Nothing else in transflow builds such a path: translate, batch, build, status
+and qa all ask this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import TransflowError, UsageError
+from .exchange import FORMATS, XLIFF_SUFFIXES
+from .textio import relative_path
+
+_TRANSLATION_SUFFIXES = (".po", *XLIFF_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project's folders; every path the project writes is derived here."""
+
+    root: Path
+    locales: Path
+    localized: Path
+    state: Path
+    articles: Path | None = None  # None: every top-level folder of the project is an articles folder
+    config_file: Path | None = None
+
+    @classmethod
+    def from_config(cls, cfg, locales: Path | None = None) -> Project:
+        """The project a Config describes; *locales* overrides where translation files go (``--out-dir``)."""
+        return cls(
+            root=cfg.root,
+            locales=locales or cfg.path(cfg.locales),
+            localized=cfg.path(cfg.localized),
+            state=cfg.path(cfg.state),
+            articles=cfg.path(cfg.articles) if cfg.articles is not None else None,
+            config_file=cfg.file,
+        )
+
+    # --- names -------------------------------------------------------------------------------
+
+    def reference(self, article: Path) -> str:
+        """How the project names *article*: its path from the project root (PO ``#:`` lines, reports),
+        or its absolute path when it is outside the project."""
+        resolved = article.resolve()
+        try:
+            return resolved.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def manifest_key(self, article: Path, target_lang: str) -> str:
+        return f"{self.reference(article)}|{target_lang}"
+
+    def mirrored(self, article: Path) -> PurePosixPath:
+        """The article's path below its articles folder, which ``locales/<lang>/`` and ``localized/<lang>/`` mirror."""
+        resolved = article.resolve()
+        root = self.root.resolve()
+        if self.articles is not None:
+            base = self.articles.resolve()
+            try:
+                return PurePosixPath(resolved.relative_to(base).as_posix())
+            except ValueError:
+                raise UsageError(
+                    f"{article}: is outside the articles folder {relative_path(self.articles)} (paths.articles in transflow.toml); "
+                    "move the article there or change paths.articles"
+                ) from None
+        try:
+            parts = resolved.relative_to(root).parts
+        except ValueError:
+            return PurePosixPath(resolved.name)  # outside the project: its name alone
+        return PurePosixPath(*parts[1:]) if len(parts) > 1 else PurePosixPath(parts[0])
+
+    # --- translation files ------------------------------------------------------------------
+
+    def translation_file(self, article: Path, target_lang: str, fmt: str) -> Path:
+        """Where *fmt* (po, xliff, xliff2) translations of *article* into *target_lang* are written."""
+        mirrored = self.mirrored(article)
+        return self.locales / target_lang / Path(*mirrored.parent.parts) / f"{mirrored.stem}{FORMATS[fmt]}"
+
+    def translation_files(self, article: Path, target_lang: str, formats: Sequence[str]) -> list[Path]:
+        return [self.translation_file(article, target_lang, fmt) for fmt in formats]
+
+    def existing_translation(self, article: Path, target_lang: str) -> Path | None:
+        """The article's PO or XLIFF file in *target_lang*, if there is one.
+
+        ``--format po,xliff`` keeps both; the reviewer works in one of them. The
+        one holding every reviewed translation of the other is used (the PO when
+        they agree); when each has reviewed work the other lacks, nobody can tell
+        which one is right, and that is an error naming both.
+        """
+        base = self.translation_file(article, target_lang, "po").with_suffix("")
+        found = [base.with_name(base.name + suffix) for suffix in _TRANSLATION_SUFFIXES]
+        found = [path for path in found if path.is_file()]
+        if len(found) < 2:
+            return found[0] if found else None
+        reviewed = {path: _reviewed(path) for path in found}
+        for path in found:
+            if all(reviewed[other] <= reviewed[path] for other in found):
+                return path
+        raise UsageError(
+            f"{article}: {' and '.join(relative_path(p) for p in found)} hold different reviewed {target_lang} translations; "
+            "keep the file the reviewer worked on and delete the other, or name it with --from"
+        )
+
+    def translation_to_read(self, article: Path, target_lang: str) -> Path:
+        """The file ``build`` reads: the existing PO or XLIFF, or an error naming where it was looked for."""
+        found = self.existing_translation(article, target_lang)
+        if found is None:
+            expected = self.translation_file(article, target_lang, "po")
+            raise TransflowError(
+                f"{relative_path(expected)}: no such PO (or .xlf) file for {article}; "
+                f"run 'transflow translate' first (--to {target_lang}) or give --from FILE"
+            )
+        return found
+
+    def built_article(self, article: Path, target_lang: str) -> Path:
+        """Where ``build`` writes *article* in *target_lang*: same sub-folders and file name."""
+        mirrored = self.mirrored(article)
+        return self.localized / target_lang / Path(*mirrored.parts)
+
+    # --- project state ------------------------------------------------------------------------
+
+    @property
+    def manifest(self) -> Path:
+        return self.state / "manifest.json"
+
+    @property
+    def mt_cache(self) -> Path:
+        return self.state / "mt-cache.sqlite"
+
+    # --- discovery and checks -----------------------------------------------------------------
+
+    def translations(self, langs: Iterable[str]) -> list[tuple[str, str, Path]]:
+        """Every translation file under ``locales/``: (name below the language folder, language, path)."""
+        found = []
+        for lang in langs:
+            folder = self.locales / lang
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and path.suffix.lower() in _TRANSLATION_SUFFIXES:
+                        found.append((path.relative_to(folder).with_suffix("").as_posix(), lang, path))
+        return found
+
+    def refuse_shared_outputs(self, articles: Sequence[Path], target_langs: Sequence[str]) -> dict[Path, str]:
+        """Articles that would share a translation file with another one, each with the message naming both."""
+        owners: dict[Path, Path] = {}
+        refused: dict[Path, str] = {}
+        for article in articles:
+            for lang in target_langs:
+                output = self.translation_file(article, lang, "po").with_suffix("")
+                other = owners.setdefault(output, article)
+                if other != article and not _same(other, article):
+                    message = (
+                        f"{self.reference(other)} and {self.reference(article)} would share "
+                        f"{relative_path(output)}.po/.xlf; rename one of them (or set paths.articles in transflow.toml)"
+                    )
+                    refused.setdefault(other, message)
+                    refused.setdefault(article, message)
+        return refused
+
+
+def _reviewed(path: Path) -> set[tuple[str, str]]:
+    from . import exchange
+
+    catalog, _ = exchange.read(path)
+    return {(unit.source, unit.target) for unit in catalog.units if unit.reviewed}
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()

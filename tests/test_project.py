@@ -6,6 +6,7 @@ from pathlib import Path
 import polib
 
 from conftest import SAMPLES
+from transflow.document import Origin, State
 from transflow.project import Project
 
 
@@ -87,7 +88,7 @@ def test_a_po_and_an_xliff_with_different_reviewed_work_are_an_error(project, cl
 
     catalog, _ = xliff.read(Path("locales/vi/asean-japan.xlf"))
     unit = next(u for u in catalog.units if u.source == "– VNA")
-    unit.target, unit.fuzzy = "– TTXVN", False
+    unit.translate("– TTXVN", State.REVIEWED, Origin.HUMAN)
     xliff.write(Path("locales/vi/asean-japan.xlf"), catalog, article)
     assert text != Path("locales/vi/asean-japan.xlf").read_text(encoding="utf-8")
     both = cli("build", article, "--lang", "vi", "--min-translated", "0")

@@ -9,6 +9,7 @@ differs, which is what makes reassembly trustworthy (see DESIGN.md).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -88,6 +89,10 @@ class Document:
     format: str
     parts: list[str | Block] = field(default_factory=list)
 
+    def source(self) -> str:
+        """The text this document was parsed from: skeleton and blocks' raw text, in order."""
+        return "".join(part if isinstance(part, str) else part.raw for part in self.parts)
+
     @property
     def blocks(self) -> list[Block]:
         """Every block, inner ones right after their parent."""
@@ -121,11 +126,17 @@ def _html_attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+def _markdown_table_cell(text: str) -> str:
+    # A cell ends at a line break or an unescaped pipe.
+    return re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.splitlines()))
+
+
 ENCODERS: Mapping[str, Callable[[str], str]] = {
     "verbatim": lambda text: text,
     "yaml": _yaml_scalar,
     "html-attribute": _html_attribute,
     "html-lang-attribute": lambda code: f' lang="{_html_attribute(code)}"',
+    "markdown-table-cell": _markdown_table_cell,
 }
 
 

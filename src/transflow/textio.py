@@ -7,61 +7,164 @@ target directory and renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import TransflowError, UsageError
 
 
 def read_text(path: Path, what: str = "article") -> str:
-    """Return the UTF-8 text of *path*, refusing missing, empty, binary or mis-encoded files."""
+    """Return the UTF-8 text of *path*, refusing missing, empty, binary or mis-encoded files.
+
+    Only regular files are read: a FIFO or a device would block or never end.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory; give an {what} file") from None
     except OSError as err:
         raise TransflowError(f"{path}: cannot read ({err.strerror}); check its permissions") from None
-    if not data.strip():
-        raise TransflowError(f"{path}: the {what} is empty; nothing to translate")
-    if b"\x00" in data:
-        raise TransflowError(f"{path}: looks like a binary file (NUL byte at offset {data.index(0)}); give a text {what}")
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path}: is a directory; give an {what} file")
+        if not stat.S_ISREG(mode):
+            raise UsageError(f"{path}: is not a regular file (a pipe, socket or device); give an {what} file")
+        try:
+            data = handle.read()
+        except OSError as err:
+            raise TransflowError(f"{path}: cannot read ({err.strerror}); check its permissions") from None
+    refusal = _not_text(path, data, what)
+    if refusal:
+        raise TransflowError(f"{path}: {refusal}")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise TransflowError(
             f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
             f"convert it, e.g. iconv -f WINDOWS-1258 -t UTF-8"
         ) from None
+    if not text.lstrip("\ufeff").strip():
+        raise TransflowError(f"{path}: the {what} is empty; nothing to translate")
+    return text
+
+
+# Leading bytes of archives and compressed files people drop in by mistake.
+_ARCHIVES = (
+    (b"PK\x03\x04", "ZIP archive"), (b"PK\x05\x06", "ZIP archive"), (b"\x1f\x8b", "gzip file"), (b"BZh", "bzip2 file"),
+    (b"\xfd7zXZ\x00", "xz file"), (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"), (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd file"), (b"%PDF-", "PDF document"),
+)
+_WIDE = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _not_text(path: Path, data: bytes, what: str) -> str | None:
+    """Why *data* cannot be a UTF-8 text file, in words a user can act on (None if it may be)."""
+    for magic, name in _ARCHIVES:
+        if data.startswith(magic):
+            return f"is a {name}, not a text file; extract the {what} from it first"
+    if len(data) > 257 + 5 and data[257:262] == b"ustar":
+        return f"is a tar archive, not a text file; extract the {what} from it first"
+    encoding = next((name for bom, name in _WIDE if data.startswith(bom)), None) or _wide_without_bom(data)
+    if encoding:
+        converted = path.with_name(f"{path.stem}.utf8{path.suffix}").name
+        return f"is {encoding} text, not UTF-8; convert it: iconv -f {encoding} -t UTF-8 {path.name} > {converted}"
+    if b"\x00" in data:
+        return f"looks like a binary file (NUL byte at offset {data.index(0)}); give a text {what}"
+    return None
+
+
+def _wide_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: most ASCII characters pair with a NUL at odd or even offsets."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.6 * half and even == 0:
+        return "UTF-16LE"
+    if even > 0.6 * half and odd == 0:
+        return "UTF-16BE"
+    return None
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write *content* to *path* through a temporary file and a rename."""
+    """Write *content* to *path* through a temporary file and a rename.
+
+    The temporary file stays locked until it is renamed, which is how a later
+    run tells a leftover of a killed writer (removed) from a write in progress.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
         raise TransflowError(f"{path.parent}: cannot write there ({err.strerror}); choose another output directory") from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+            if path.exists():
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise TransflowError(f"{path}: cannot write ({err.strerror}); check the output directory") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# The names write_atomic gives its temporary files: ".<file name>.<8 random characters>.tmp".
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+# A temporary file younger than this may belong to a writer that has not locked it yet.
+_STALE_AFTER = 5.0
+_swept: set[Path] = set()
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the temporary files a killed writer left in *folder* (once per folder and process).
+
+    Only files named as write_atomic names them, unlocked and a few seconds
+    old, are removed: a write in progress (in this or another process) keeps its lock.
+    """
+    key = folder.resolve()
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed = []
+    try:
+        entries = [entry for entry in os.scandir(folder) if _TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            handle = open(entry.path, "rb")
+        except OSError:
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if time.time() - os.fstat(handle.fileno()).st_mtime < _STALE_AFTER:
+                    continue
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                continue
+    return removed
 
 
 def relative_path(path: Path, base: Path | None = None) -> str:

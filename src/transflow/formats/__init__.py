@@ -37,10 +37,21 @@ def parser_for(path: Path) -> Callable[[str], Document]:
 
 
 def parse_file(path: Path) -> Document:
-    """Read and parse the article at *path*; a parse error names the file (and line)."""
+    """Read and parse the article at *path*; a parse error names the file (and line).
+
+    A UTF-8 byte order mark is skeleton, not text: the format's own syntax
+    (YAML front matter, a Markdown heading) starts after it. Every byte of
+    the file must land in the Document (skeleton or block), or nothing is built.
+    """
     parse = parser_for(path)
     text = read_text(path)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
     try:
-        return parse(text)
+        doc = parse(text[len(bom) :])
     except TransflowError as err:
         raise TransflowError(f"{path}:{err}") from None
+    if bom:
+        doc.parts.insert(0, bom)
+    if doc.source() != text:
+        raise TransflowError(f"{path}: transflow could not account for every part of this article, so it will not translate it; report it to the transflow maintainers")
+    return doc

@@ -18,14 +18,20 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..document import Block, CodeKind, Document, InlineCode
+from ..errors import TransflowError
 
 _FRONT_MATTER_KEYS = ("title", "subtitle", "description", "summary")
 _FRONT_MATTER_LINE = re.compile(rf"^({'|'.join(_FRONT_MATTER_KEYS)}):[ \t]+(\S.*?)[ \t]*$")
 _BLOCK_SCALAR = re.compile(r"^[|>][+-]?$")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _VOID_TAGS = {"br", "img", "wbr", "hr", "input", "meta", "link", "source"}
-_LEAF_KINDS = {"heading_open": "heading", "paragraph_open": "paragraph"}
-_PARSER = MarkdownIt("commonmark")
+_LEAF_KINDS = {"heading_open", "paragraph_open", "th_open", "td_open"}
+_CELL_KINDS = {"table-header", "table-cell"}
+# CommonMark plus GFM tables, whose cells are translated one by one.
+_PARSER = MarkdownIt("commonmark").enable("table")
+# Lines as markdown-it counts them: only CR, LF and CRLF end a line (str.splitlines also
+# splits at U+2028, U+0085, form feed… which would shift every later block).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class AlignmentError(ValueError):
@@ -34,7 +40,7 @@ class AlignmentError(ValueError):
 
 def parse(text: str) -> Document:
     doc = Document("markdown")
-    lines = text.splitlines(keepends=True)
+    lines = _LINE.findall(text)
     body_start = _front_matter(lines, doc)
     offsets = [0]
     for line in lines:
@@ -47,26 +53,35 @@ def parse(text: str) -> Document:
             containers.append(token.type[: -len("_open")])
         elif token.type.endswith("_close") and containers and token.type[: -len("_close")] == containers[-1]:
             containers.pop()
-        if token.type != "inline" or token.map is None:
+        if token.type != "inline" or token.map is None or not token.content.strip():
             continue
-        opener = tokens[index - 1]
-        kind = _LEAF_KINDS.get(opener.type, "paragraph")
-        if kind == "heading":
-            kind = f"heading{opener.tag[1:]}"
-        elif "list_item" in containers:
-            kind = "list-item"
-        elif "blockquote" in containers:
-            kind = "quote"
+        kind = _kind(tokens[index - 1], containers)
         first = body_start + token.map[0]
-        located = _locate(token.content, lines, offsets, first)
+        located = _locate(token.content, lines, offsets, first, cursor, kind in _CELL_KINDS)
         if located is None:
-            continue
+            raise TransflowError(
+                f"{first + 1}: cannot map this {kind} back onto the source text, so it cannot be translated safely; "
+                "simplify its markup (or report it to the transflow maintainers)"
+            )
         start, end = located
         doc.parts.append(text[cursor:start])
         doc.parts.append(_inline_block(kind, first + 1, text[start:end], token))
         cursor = end
     doc.parts.append(text[cursor:])
     return doc
+
+
+def _kind(opener: Token, containers: list[str]) -> str:
+    """The block kind of a leaf: heading level, table cell, or the container it sits in."""
+    if opener.type == "heading_open":
+        return f"heading{opener.tag[1:]}"
+    if opener.type in ("th_open", "td_open"):
+        return "table-header" if opener.type == "th_open" else "table-cell"
+    if "list_item" in containers:
+        return "list-item"
+    if "blockquote" in containers:
+        return "quote"
+    return "paragraph"
 
 
 def _front_matter(lines: list[str], doc: Document) -> int:
@@ -129,30 +144,43 @@ def _yaml_string(value: str) -> str | None:
     return result if isinstance(result, str) and result.strip() else None
 
 
-def _locate(content: str, lines: list[str], offsets: list[int], first: int) -> tuple[int, int] | None:
-    """The file span of a leaf block's *content*, whose lines start at line index *first*."""
+def _locate(content: str, lines: list[str], offsets: list[int], first: int, cursor: int, cell: bool) -> tuple[int, int] | None:
+    """The file span of a leaf block's *content*, whose lines start at line index *first*, at or after *cursor*.
+
+    markdown-it strips container prefixes and indentation from each line; a
+    table cell's content has its escaped pipes unescaped.
+    """
     content_lines = content.split("\n")
     if first + len(content_lines) > len(lines):
         return None
     spans = []
     for n, piece in enumerate(content_lines):
+        line_start = offsets[first + n]
         line = lines[first + n].rstrip("\r\n")
-        at = line.find(piece)
+        low = max(0, cursor - line_start)
+        if cell:
+            pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in piece)
+            match = re.compile(pattern).search(line, low)
+            at, size = (match.start(), match.end() - match.start()) if match else (-1, 0)
+        else:
+            piece = piece if line.find(piece, low) >= 0 else piece.lstrip()
+            at, size = line.find(piece, low), len(piece)
         if at < 0:
             return None
-        spans.append((offsets[first + n] + at, offsets[first + n] + at + len(piece)))
+        spans.append((line_start + at, line_start + at + size))
     return spans[0][0], spans[-1][1]
 
 
 def _inline_block(kind: str, line: int, raw: str, token: Token) -> Block:
     content = token.content
+    encode = "markdown-table-cell" if kind in _CELL_KINDS else "verbatim"
     try:
         aligner = _Aligner(content)
         aligner.walk(token.children or [])
         aligner.finish()
-        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes))
+        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes), encode=encode)
     except AlignmentError:
-        return Block(kind, line, raw, re.sub(r"[ \t]*\n[ \t]*", " ", content))
+        return Block(kind, line, raw, re.sub(r"[ \t]*\n[ \t]*", " ", content), encode=encode)
 
 
 @dataclass

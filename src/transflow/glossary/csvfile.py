@@ -46,13 +46,13 @@ def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
         problems.append(Problem(f"{path}:1", "no language columns; the header needs codes such as en,vi,ja", fatal=True))
     entries = []
     try:
+        line = rows.line_num + 1  # where the next row starts: a quoted cell may span lines
         for row in rows:
-            line = rows.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            entry = _entry(row, columns, f"{path}:{line}", problems)
-            if entry is not None:
-                entries.append(entry)
+            if any(cell.strip() for cell in row):
+                entry = _entry(row, columns, f"{path}:{line}", problems)
+                if entry is not None:
+                    entries.append(entry)
+            line = rows.line_num + 1
     except csv.Error as err:
         raise TransflowError(f"{path}:{rows.line_num}: malformed CSV ({err}); check the quoting") from None
     return entries, problems
@@ -62,6 +62,9 @@ def _entry(row: list[str], columns: dict[int, str], origin: str, problems: list[
     entry = Entry(origin=origin)
     for index, column in columns.items():
         cell = row[index].strip() if index < len(row) else ""
+        if len(cell.splitlines()) > 1:
+            problems.append(Problem(origin, f"the {column} cell holds a line break; a glossary cell is one line (check the quoting)", fatal=True))
+            return None
         if column == "note":
             entry.note = cell
         elif column == "type":

@@ -96,7 +96,7 @@ def prepare(
     """
     job_draft = Draft(units, source, target, enforcer, stats=DraftStats(segments=len(units)))
     current = {unit.source for unit in units}
-    leftovers = {u.source: u for u in previous.values() if u.reviewed and u.source not in current}
+    leftovers = _leftovers(previous, current)
     for position, unit in enumerate(units):
         old = previous.get(unit.source)
         if old is not None:
@@ -106,6 +106,10 @@ def prepare(
             unit.translate(old.target, old.state, old.origin, old.origin_detail)
             unit.notes, unit.problems = list(old.notes), list(old.problems)
             job_draft.stats.kept += 1
+            continue
+        if old is not None and _awaits_decision(old):
+            unit.target, unit.fuzzy, unit.previous_source = old.target, True, old.previous_source
+            job_draft.stats.revised += 1
             continue
         if enforcer is not None:
             blocked = [(c.start, c.end) for c in unit.codes]
@@ -140,6 +144,28 @@ def prepare(
         unit.translate("", State.EMPTY)
         job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms)))
     return job_draft
+
+
+def _awaits_decision(unit: Unit) -> bool:
+    """A reviewed translation of an older version of the sentence, offered as a fuzzy suggestion.
+
+    It stays as it is, however many times the article is re-drafted, until a
+    human approves it (the entry becomes reviewed) or clears it (then MT drafts).
+    """
+    return unit.fuzzy and bool(unit.target) and unit.previous_source is not None
+
+
+def _leftovers(previous: Mapping[str, Unit], current: set[str]) -> dict[str, Unit]:
+    """Human translations the article's current sentences no longer use, keyed by the sentence they translate.
+
+    A suggestion still awaiting a decision counts with the old sentence it
+    translates, so a sentence revised twice still inherits the reviewer's work.
+    """
+    found = {u.source: u for u in previous.values() if u.reviewed and u.source not in current}
+    for unit in previous.values():
+        if unit.source not in current and _awaits_decision(unit) and unit.previous_source not in found:
+            found[unit.previous_source] = Unit(unit.previous_source, unit.target, translator_comment=unit.translator_comment)
+    return found
 
 
 def _most_similar(text: str, candidates: Mapping[str, Unit]) -> Unit | None:

@@ -1,7 +1,8 @@
 """One run at a time per project: an advisory lock on ``<state>/lock``.
 
 The operating system releases the lock when the holder dies, so a killed run
-never leaves a stale lock behind. A second run waits up to ``wait`` seconds,
+never leaves a stale lock behind; the temporary files it left in the state
+folder are removed by the next holder. A second run waits up to ``wait`` seconds,
 then refuses with the holder's pid.
 """
 
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import TransflowError
+from .textio import remove_stale_temporaries
 
 
 @contextmanager
@@ -44,6 +46,7 @@ def project_lock(state_dir: Path, wait: float = 0.0) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}, since {datetime.now().isoformat(timespec='seconds')}")
         handle.flush()
+        remove_stale_temporaries(state_dir)
         yield
     finally:
         handle.close()

@@ -1,0 +1,102 @@
+"""After an article revision, the reviewer's old translation survives every re-run until a human decides.
+
+``--engine none`` keeps these fast: a re-run that lost the suggestion would
+leave the entry empty, as MT would have overwritten it with a draft.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import msgfmt_check
+
+ARTICLE = Path("sample_articles/asean-japan.txt")
+OLD = "The ministers also discussed the East Sea issue."
+REVISED = "The ministers also discussed the East Sea issue again."
+REVIEWED = "Các bộ trưởng cũng thảo luận vấn đề Biển Đông."
+PO = Path("locales/vi/asean-japan.po")
+
+
+def revise(old: str, new: str) -> None:
+    ARTICLE.write_text(ARTICLE.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def approve(msgid: str, msgstr: str) -> None:
+    po = polib.pofile(str(PO))
+    entry = po.find(msgid)
+    entry.msgstr, entry.flags, entry.previous_msgid = msgstr, [], None
+    po.save()
+
+
+NONE = ("--to", "vi", "--engine", "none")
+
+
+@pytest.fixture
+def reviewed_then_revised(project, cli):
+    assert cli("translate", ARTICLE, *NONE).code == 0
+    approve(OLD, REVIEWED)
+    revise(OLD, REVISED)
+    return cli
+
+
+def suggestion(msgid: str) -> polib.POEntry:
+    return polib.pofile(str(PO)).find(msgid)
+
+
+@pytest.mark.parametrize("command", ["translate", "batch"])
+def test_the_old_translation_survives_any_number_of_reruns(command, reviewed_then_revised):
+    cli = reviewed_then_revised
+    for run in range(3):
+        if command == "batch" and run:
+            # Something else in the article changes, so batch redoes it rather than skipping it.
+            revise("Other news" if run == 1 else f"Other news {run - 1}", f"Other news {run}")
+        result = cli(command, ARTICLE, *NONE)
+        assert result.code == 0, result.stderr
+        entry = suggestion(REVISED)
+        assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == (REVIEWED, True, OLD), f"run {run + 1}"
+    assert msgfmt_check(PO).returncode == 0
+
+
+def test_a_decision_ends_the_suggestion(reviewed_then_revised):
+    cli = reviewed_then_revised
+    cli("translate", ARTICLE, *NONE)
+    approve(REVISED, "Các bộ trưởng cũng thảo luận lại vấn đề Biển Đông.")
+    cli("translate", ARTICLE, *NONE)
+    entry = suggestion(REVISED)
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == ("Các bộ trưởng cũng thảo luận lại vấn đề Biển Đông.", False, None)
+    # Clearing the suggestion asks for a fresh draft.
+    po = polib.pofile(str(PO))
+    po.find(REVISED).msgstr = ""
+    po.save()
+    cli("translate", ARTICLE, *NONE)
+    entry = suggestion(REVISED)
+    assert (entry.msgstr, entry.previous_msgid) == ("", None)
+
+
+def test_a_sentence_revised_twice_still_inherits_the_reviewed_translation(reviewed_then_revised):
+    cli = reviewed_then_revised
+    cli("translate", ARTICLE, *NONE)
+    revise(REVISED, "The ministers also discussed the East Sea issue once again.")
+    cli("translate", ARTICLE, *NONE)
+    entry = suggestion("The ministers also discussed the East Sea issue once again.")
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == (REVIEWED, True, OLD)
+
+
+def test_the_suggestion_survives_reruns_through_xliff(project, cli):
+    from transflow.exchange import xliff
+
+    cli("translate", ARTICLE, *NONE, "--format", "xliff")
+    path = Path("locales/vi/asean-japan.xlf")
+    catalog, _ = xliff.read(path)
+    for unit in catalog.units:
+        if unit.source == OLD:
+            unit.target, unit.fuzzy = REVIEWED, False
+    xliff.write(path, catalog, str(ARTICLE))
+    revise(OLD, REVISED)
+    for _ in range(3):
+        assert cli("translate", ARTICLE, *NONE, "--format", "xliff").code == 0
+        carried = next(u for u in xliff.read(path)[0].units if u.source == REVISED)
+        assert (carried.target, carried.fuzzy, carried.previous_source) == (REVIEWED, True, OLD)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import Enum
 
 
@@ -59,6 +61,20 @@ class Block:
 
     def render(self, translated: str) -> str:
         return self.raw if translated == self.text else ENCODERS[self.encode](translated)
+
+    def codes_within(self, start: int, end: int) -> tuple[InlineCode, ...]:
+        """The codes inside ``text[start:end]``, found by bisection: a long block has many sentences and codes."""
+        starts = self._code_starts
+        found = self._sorted_codes[bisect_left(starts, start) : bisect_left(starts, end)]
+        return tuple(code for code in found if code.end <= end)
+
+    @cached_property
+    def _sorted_codes(self) -> tuple[InlineCode, ...]:
+        return tuple(sorted(self.codes, key=lambda code: code.start))
+
+    @cached_property
+    def _code_starts(self) -> list[int]:
+        return [code.start for code in self._sorted_codes]
 
 
 @dataclass
@@ -157,8 +173,7 @@ class Segment:
         """The block's inline codes inside this segment, indexed from the segment start."""
         return tuple(
             InlineCode(code.start - self.start, code.end - self.start, code.kind, code.pair)
-            for code in self.block.codes
-            if self.start <= code.start and code.end <= self.end
+            for code in self.block.codes_within(self.start, self.end)
         )
 
     @property

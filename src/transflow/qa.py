@@ -190,7 +190,9 @@ def _markup(unit: Unit, ctx: Context) -> Iterable[str]:
                 yield f"inline codes {opening_raw!r} … {closing_raw!r} are out of order"
 
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@\w{2,}")
+# An e-mail address is tried only where a run of address characters starts: tried at
+# every character of a long word, the pattern would cost quadratic time.
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@\w{2,}")
 
 
 @check("urls", ERROR)
@@ -271,11 +273,16 @@ def _length(unit: Unit, ctx: Context) -> Iterable[str]:
         yield f"translation is {ratio:.1f}× the length of the source (expected {low}–{high}×)"
 
 
+# Without spaces, only runs of three or more characters count (ますます is a word); a
+# repeated run is at most _LONGEST_REPEAT characters, which keeps the search linear.
+_LONGEST_REPEAT = 30
+_REPEATED_SPACED = re.compile(r"\b(\w{2,})\s+\1\b", re.IGNORECASE)
+_REPEATED_UNSPACED = re.compile(rf"(\w{{3,{_LONGEST_REPEAT}}})\1", re.IGNORECASE)
+
+
 @check("repeated-word", WARNING)
 def _repeated(unit: Unit, ctx: Context) -> Iterable[str]:
-    # Without spaces, only runs of three or more characters count (ますます is a word).
-    pattern = r"\b(\w{2,})\s+\1\b" if spaced(ctx.target_lang) else r"(\w{3,})\1"
-    for match in re.finditer(pattern, unit.target, re.IGNORECASE):
+    for match in (_REPEATED_SPACED if spaced(ctx.target_lang) else _REPEATED_UNSPACED).finditer(unit.target):
         if match.group(0).lower() not in unit.source.lower():
             yield f"word repeated: {match.group(0)!r}"
 

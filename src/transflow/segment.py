@@ -10,6 +10,8 @@ The rules are small, table-driven and tested on the cases that matter here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
 from .document import Block, CodeKind, Document, InlineCode, Segment
@@ -64,7 +66,9 @@ _OPENING_WORDS = {
     ),
 }
 _OPENING_WORDS["ja"] = _OPENING_WORDS["en"]
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# Words are looked at only this far around a terminator: no abbreviation (nor opening word) is longer.
+_LONGEST_WORD = 40
+_NEXT_WORD = re.compile(rf"\w[\w.'’-]{{0,{_LONGEST_WORD}}}")
 _INITIAL = re.compile(r"^[A-ZÀ-ỸĐ]$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 
@@ -85,12 +89,29 @@ def segment(text: str, lang: str, codes: Sequence[InlineCode] = ()) -> list[tupl
     return spans
 
 
+@dataclass(frozen=True)
+class _Tail:
+    """A run of terminators ``[run_start, run_end)``, the closers after it (to ``end``) and the next word."""
+
+    run_start: int
+    run_end: int
+    end: int
+    closed_bracket: bool
+    next_start: int
+    next_word: str
+    closing: tuple[int, int, int]  # brackets, curly quotes and straight quotes among the closers
+
+
 class _Splitter:
+    """One pass over the text; every look-around is bounded, so splitting is linear in its length."""
+
     def __init__(self, text: str, lang: str, codes: Sequence[InlineCode]) -> None:
         self.text = text
         self.lang = lang
         self.code_at = {code.start: code for code in codes}
+        self.code_starts = sorted(self.code_at)
         self.cjk = lang == "ja"
+        self.tail: _Tail | None = None
 
     def boundaries(self) -> list[int]:
         text, cuts = self.text, []
@@ -109,8 +130,7 @@ class _Splitter:
             ch = text[i]
             if ch in _TERMINATORS or (self.cjk and ch in _CJK_TERMINATORS):
                 end = self._sentence_end(i)
-                closing = {c.pair for c in self.code_at.values() if i <= c.start < (end or 0)}
-                if end is not None and open_pairs <= closing and self._outside_brackets(i, end, depth, curly, straight):
+                if end is not None and open_pairs <= self._pairs_between(i, end) and self._outside_brackets(i, depth, curly, straight):
                     cuts.append(end)
                     i = end
                     depth = curly = straight = 0
@@ -122,22 +142,45 @@ class _Splitter:
             i += 1
         return cuts
 
-    def _outside_brackets(self, i: int, end: int, depth: int, curly: int, straight: int) -> bool:
+    def _pairs_between(self, start: int, end: int) -> set[int | None]:
+        """The pairs of the codes that start in ``[start, end)``."""
+        first = bisect_left(self.code_starts, start)
+        last = bisect_left(self.code_starts, end, first)
+        return {self.code_at[at].pair for at in self.code_starts[first:last]}
+
+    def _outside_brackets(self, i: int, depth: int, curly: int, straight: int) -> bool:
         """Whether the sentence is balanced once the closers after its terminator are counted."""
-        for ch in self.text[i:end]:
-            depth -= ch in _CJK_CLOSE or ch in ")]"
-            curly -= ch == "”"
-            straight += ch == '"'
-        return depth <= 0 and curly <= 0 and straight % 2 == 0
+        closing = self._tail(i).closing
+        return depth - closing[0] <= 0 and curly - closing[1] <= 0 and (straight + closing[2]) % 2 == 0
 
     def _sentence_end(self, i: int) -> int | None:
         """The index just past terminator, closers and closing codes at *i*, if a sentence ends there."""
         text = self.text
-        cjk_stop = text[i] in _CJK_TERMINATORS or (self.cjk and text[i] in "!?")
+        tail = self._tail(i)
+        if tail.end >= len(text):
+            return None
+        if text[i] in _CJK_TERMINATORS or (self.cjk and text[i] in "!?"):
+            if tail.closed_bracket and text.startswith(_QUOTE_PARTICLES, tail.next_start):
+                return None
+            return tail.end if tail.next_start < len(text) else None
+        if tail.next_start == tail.end:
+            return None
+        nxt = tail.next_word
+        if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or not nxt[0].isascii() and not nxt[0].islower()):
+            return None
+        if text[i] == "." and tail.end - i == 1 and not self._period_ends(i, nxt):
+            return None
+        return tail.end
+
+    def _tail(self, i: int) -> _Tail:
+        """What follows the run of terminators *i* is in ("?!", "...", "。」"): worked out once per run."""
+        if self.tail is not None and self.tail.run_start <= i < self.tail.run_end:
+            return self.tail
+        text = self.text
         j = i
         while j < len(text) and (text[j] in _TERMINATORS or text[j] in _CJK_TERMINATORS):
             j += 1
-        closed_bracket = False
+        run_end, closed_bracket = j, False
         while j < len(text):
             code = self.code_at.get(j)
             if code is not None and code.kind is CodeKind.CLOSE:
@@ -147,24 +190,17 @@ class _Splitter:
                 j += 1
             else:
                 break
-        if j >= len(text):
-            return None
-        if cjk_stop:
-            rest = text[j:].lstrip()
-            if closed_bracket and rest.startswith(_QUOTE_PARTICLES):
-                return None
-            return j if rest else None
         k = j
         while k < len(text) and text[k].isspace():
             k += 1
-        if k == j:
-            return None
-        nxt = self._next_word(k)
-        if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or not nxt[0].isascii() and not nxt[0].islower()):
-            return None
-        if text[i] == "." and j - i == 1 and not self._period_ends(i, nxt):
-            return None
-        return j
+        closers = text[run_end:j]
+        closing = (
+            sum(ch in _CJK_CLOSE or ch in ")]" for ch in closers),
+            closers.count("”"),
+            closers.count('"'),
+        )
+        self.tail = _Tail(i, run_end, j, closed_bracket, k, self._next_word(k) if k > j else "", closing)
+        return self.tail
 
     def _next_word(self, k: int) -> str:
         text = self.text
@@ -178,14 +214,16 @@ class _Splitter:
                 k += 1
             else:
                 break
-        match = re.match(r"\w[\w.'’-]*", text[k:])
+        match = _NEXT_WORD.match(text, k)
         return match.group(0) if match else text[k : k + 1]
 
     def _period_ends(self, i: int, nxt: str) -> bool:
-        match = _WORD_BEFORE.search(self.text[:i])
-        if not match:
-            return True
-        word = match.group(1).lstrip(_OPENERS)
+        text, start = self.text, i
+        while start > 0 and i - start < _LONGEST_WORD and not text[start - 1].isspace():
+            start -= 1
+        if start == i or (start > 0 and not text[start - 1].isspace()):
+            return True  # no word before the period, or one longer than any abbreviation
+        word = text[start:i].lstrip(_OPENERS)
         rule = _ABBREVIATIONS[self.lang].get(word) or _ABBREVIATIONS[self.lang].get(word.capitalize())
         if rule is None and _DOTTED.match(word):
             rule = "final"

@@ -11,7 +11,7 @@ the text length, whatever the size of the glossary.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import Entry, Glossary
@@ -79,11 +79,12 @@ def auto_case_sensitive(term: str) -> bool:
 class Matcher:
     """Finds the entries of a glossary in text of one source language."""
 
-    def __init__(self, glossary: Glossary, lang: str) -> None:
+    def __init__(self, glossary: Glossary, lang: str, forms: Callable[[Entry, str], list[str]] = Entry.usable) -> None:
+        """Match the *forms* of each entry in *lang*: by default the usable ones; QA passes ``Entry.deprecated``."""
         self.lang = lang
         self._tries: dict[bool, dict] = {False: {}, True: {}}
         for entry in glossary.entries:
-            for form in entry.usable(lang):
+            for form in forms(entry, lang):
                 sensitive = entry.case_sensitive if entry.case_sensitive is not None else auto_case_sensitive(form)
                 folded, _ = fold(form, sensitive)
                 if folded.strip():

@@ -86,6 +86,7 @@ def test_a_sentence_revised_twice_still_inherits_the_reviewed_translation(review
 
 
 def test_the_suggestion_survives_reruns_through_xliff(project, cli):
+    from transflow.document import Origin, State
     from transflow.exchange import xliff
 
     cli("translate", ARTICLE, *NONE, "--format", "xliff")
@@ -93,7 +94,7 @@ def test_the_suggestion_survives_reruns_through_xliff(project, cli):
     catalog, _ = xliff.read(path)
     for unit in catalog.units:
         if unit.source == OLD:
-            unit.target, unit.fuzzy = REVIEWED, False
+            unit.translate(REVIEWED, State.REVIEWED, Origin.HUMAN)
     xliff.write(path, catalog, str(ARTICLE))
     revise(OLD, REVISED)
     for _ in range(3):

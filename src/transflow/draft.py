@@ -108,7 +108,9 @@ def prepare(
             job_draft.stats.kept += 1
             continue
         if old is not None and _awaits_decision(old):
-            unit.target, unit.fuzzy, unit.previous_source = old.target, True, old.previous_source
+            unit.translate(old.target, State.REVISED, old.origin or Origin.PREVIOUS, old.origin_detail)
+            unit.previous_source = old.previous_source
+            unit.notes, unit.problems = list(old.notes), list(old.problems)
             job_draft.stats.revised += 1
             continue
         if enforcer is not None:
@@ -152,7 +154,7 @@ def _awaits_decision(unit: Unit) -> bool:
     It stays as it is, however many times the article is re-drafted, until a
     human approves it (the entry becomes reviewed) or clears it (then MT drafts).
     """
-    return unit.fuzzy and bool(unit.target) and unit.previous_source is not None
+    return unit.state is State.REVISED and bool(unit.target)
 
 
 def _leftovers(previous: Mapping[str, Unit], current: set[str]) -> dict[str, Unit]:
@@ -163,7 +165,7 @@ def _leftovers(previous: Mapping[str, Unit], current: set[str]) -> dict[str, Uni
     """
     found = {u.source: u for u in previous.values() if u.reviewed and u.source not in current}
     for unit in previous.values():
-        if unit.source not in current and _awaits_decision(unit) and unit.previous_source not in found:
+        if unit.source not in current and _awaits_decision(unit) and unit.previous_source and unit.previous_source not in found:
             found[unit.previous_source] = Unit(unit.previous_source, unit.target, translator_comment=unit.translator_comment)
     return found
 

@@ -1,21 +1,22 @@
 """Carrying installed models to an air-gapped machine: one zip, checked on arrival.
 
 A bundle holds each installed package folder and a manifest with the SHA-256
-of every file. Import verifies every file while extracting into a temporary
-folder beside the packages, then moves each package into place, so a damaged
-bundle installs nothing.
+of every file. Import checks every member (archives.py), verifies every file
+while streaming it into a staging folder beside the packages, then moves each
+package into place; it replaces only packages of the same pair, so a damaged
+or hostile bundle installs nothing and deletes nothing.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
+import re
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+import zlib
+from pathlib import Path
 
-from . import models
+from . import archives, models
 from .download import file_sha256
 from .errors import TransflowError, UsageError
 from .textio import write_atomic
@@ -35,7 +36,7 @@ def export_bundle(out: Path) -> list[models.InstalledModel]:
                 files = {}
                 for path in sorted(p for p in model.path.rglob("*") if p.is_file()):
                     name = f"{model.path.name}/{path.relative_to(model.path).as_posix()}"
-                    archive.write(path, name)
+                    archive.write(path, name, zipfile.ZIP_STORED if path.name == "model.bin" else None)
                     files[name] = file_sha256(path)
                 manifest["packages"].append(
                     {"folder": model.path.name, "from_code": model.from_code, "to_code": model.to_code, "version": model.version, "files": files}
@@ -45,46 +46,94 @@ def export_bundle(out: Path) -> list[models.InstalledModel]:
     return installed
 
 
-def import_bundle(bundle: Path) -> list[str]:
-    """Install every package of *bundle*; returns their labels."""
-    if not zipfile.is_zipfile(bundle):
-        raise TransflowError(f"{bundle}: not a model bundle (not a zip file); make one with 'transflow models export-bundle'")
-    target_dir = models.packages_dir()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(bundle) as archive:
-        try:
-            manifest = json.loads(archive.read(MANIFEST))
-            packages = manifest["packages"]
-        except (KeyError, ValueError):
-            raise TransflowError(f"{bundle}: no valid {MANIFEST}; make the bundle with 'transflow models export-bundle'") from None
-        with tempfile.TemporaryDirectory(dir=target_dir, prefix=".import-") as tmp:
-            staging = Path(tmp)
-            for package in packages:
-                for name, digest in package["files"].items():
-                    _extract_verified(archive, name, digest, staging, bundle)
-            labels = []
-            for package in packages:
-                folder = str(package["folder"])
-                if "/" in folder or folder.startswith("."):
-                    raise TransflowError(f"{bundle}: package folder {folder!r} is not a plain name; the bundle is damaged")
-                destination = target_dir / folder
-                if destination.exists():
-                    shutil.rmtree(destination)
-                (staging / folder).replace(destination)
-                labels.append(f"{package['from_code']}→{package['to_code']} {package['version']}")
+def import_bundle(bundle: Path, limits: archives.Limits = archives.DEFAULT_LIMITS) -> list[str]:
+    """Install every package of *bundle*; returns their labels.
+
+    The manifest must account for every member and every member for the
+    manifest; all files are extracted and checked against their SHA-256
+    before the first package is moved into place, so a damaged bundle
+    installs nothing.
+    """
+    root = models.packages_dir()
+    with archives.staging(root) as staging:
+        with archives.open_zip(bundle, BUNDLE) as archive:
+            members = archives.check(archive, bundle, BUNDLE, limits)
+            packages = _manifest(archive, members, bundle)
+            expected = {name: digest for package in packages for name, digest in package["files"].items()}
+            content = [m for m in members if m.name != MANIFEST]
+            archives.extract(archive, content, staging, bundle, BUNDLE, expected)
+        staged = []
+        for package in packages:
+            metadata = models.read_metadata(staging / package["folder"], bundle)
+            if (metadata["from_code"], metadata["to_code"]) != (package["from_code"], package["to_code"]):
+                raise _damaged(bundle, f"package {package['folder']!r} holds {metadata['from_code']}→{metadata['to_code']}, not what the manifest says")
+            staged.append((package, metadata))
+        labels = []
+        for package, metadata in staged:
+            model = models.place(staging / package["folder"], metadata, root, staging)
+            labels.append(model.label)
     return labels
 
 
-def _extract_verified(archive: zipfile.ZipFile, name: str, digest: str, staging: Path, bundle: Path) -> None:
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or ".." in parts or len(parts) < 2:
-        raise TransflowError(f"{bundle}: unsafe path {name!r} in the bundle; nothing was installed")
+BUNDLE = "model bundle (made by 'transflow models export-bundle')"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_MANIFEST_BYTES = 1 << 20
+
+
+def _damaged(bundle: Path, problem: str) -> TransflowError:
+    return TransflowError(f"{bundle}: {problem}; the bundle is damaged, nothing was installed (export it again)")
+
+
+def _manifest(archive: zipfile.ZipFile, members: list[archives.Member], bundle: Path) -> list[dict]:
+    """The manifest's packages, after checking it describes exactly the bundle's files."""
+    entry = next((m for m in members if m.name == MANIFEST and not m.is_dir), None)
+    if entry is None or entry.size > _MANIFEST_BYTES:
+        raise _damaged(bundle, f"no {MANIFEST} (or an oversized one)")
     try:
-        data = archive.read(name)
-    except KeyError:
-        raise TransflowError(f"{bundle}: {name} is listed but missing; the bundle is damaged, nothing was installed") from None
-    if hashlib.sha256(data).hexdigest() != digest:
-        raise TransflowError(f"{bundle}: {name} does not match its checksum; the bundle is damaged, nothing was installed")
-    path = staging.joinpath(*parts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+        manifest = json.loads(archive.read(entry.info))
+    except (ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
+        raise _damaged(bundle, f"{MANIFEST} is unreadable ({' '.join(str(err).split())})") from None
+    packages = manifest.get("packages") if isinstance(manifest, dict) else None
+    if not isinstance(packages, list) or not packages or manifest.get("format") != 1:
+        raise _damaged(bundle, f"{MANIFEST} lists no packages in format 1")
+    listed: set[str] = set()
+    folders: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for package in packages:
+        _check_package(package, bundle)
+        folder = package["folder"]
+        pair = (package["from_code"], package["to_code"])
+        if folder.casefold() in folders or pair in pairs:
+            raise _damaged(bundle, f"package folder {folder!r} or pair {pair[0]}→{pair[1]} is listed twice")
+        folders.add(folder.casefold())
+        pairs.add(pair)
+        listed.update(package["files"])
+    present = {m.name for m in members if not m.is_dir and m.name != MANIFEST}
+    for name in sorted(listed - present)[:1]:
+        raise _damaged(bundle, f"{name} is listed but missing")
+    for name in sorted(present - listed)[:1]:
+        raise _damaged(bundle, f"{name} is not in the manifest")
+    for member in members:
+        if member.is_dir and member.parts[0].casefold() not in folders:
+            raise _damaged(bundle, f"folder {member.name!r} belongs to no package of the manifest")
+    return packages
+
+
+def _check_package(package: object, bundle: Path) -> None:
+    """One manifest entry: a plain folder name owning a metadata.json, a model and nothing outside itself."""
+    if not isinstance(package, dict):
+        raise _damaged(bundle, "a package entry of the manifest is not an object")
+    folder, files = package.get("folder"), package.get("files")
+    if not isinstance(folder, str) or not folder or folder.startswith(".") or any(c in folder for c in "/\\\0") or not folder.isprintable():
+        raise _damaged(bundle, f"package folder {str(folder)[:80]!r} is not a plain folder name")
+    for key in ("from_code", "to_code", "version"):
+        if not isinstance(package.get(key), str):
+            raise _damaged(bundle, f"package {folder!r} has no {key}")
+    if not isinstance(files, dict) or not files:
+        raise _damaged(bundle, f"package {folder!r} lists no files")
+    for name, digest in files.items():
+        if not isinstance(name, str) or not name.startswith(folder + "/") or not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+            raise _damaged(bundle, f"package {folder!r} lists {str(name)[:80]!r}, which is outside its folder or has no SHA-256")
+    for required in ("metadata.json", "model/model.bin"):
+        if f"{folder}/{required}" not in files:
+            raise _damaged(bundle, f"package {folder!r} has no {required}")

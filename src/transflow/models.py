@@ -10,14 +10,15 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from . import archives
 from .download import DownloadError, Progress, fetch
 from .errors import TransflowError, UsageError
 
@@ -60,13 +61,29 @@ def installed() -> dict[tuple[str, str], InstalledModel]:
             return Version("0")
 
     found: dict[tuple[str, str], InstalledModel] = {}
-    for pkg in _argos_package().get_installed_packages():
+    for pkg in _packages():
         if pkg.type != "translate" or not pkg.from_code or not pkg.to_code:
             continue
         model = InstalledModel(pkg.from_code, pkg.to_code, pkg.package_version, Path(pkg.package_path))
         current = found.get((model.from_code, model.to_code))
         if current is None or version_key(model) > version_key(current):
             found[(model.from_code, model.to_code)] = model
+    return found
+
+
+def _packages() -> list:
+    """argostranslate's view of each package folder; staging folders and folders that are not
+    packages (a killed install's leftovers, a stray copy) are skipped rather than fatal."""
+    from argostranslate import settings
+
+    package = _argos_package()
+    found = []
+    for directory in settings.package_dirs:
+        for path in _package_dirs(Path(directory)):
+            try:
+                found.append(package.Package(path))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
     return found
 
 
@@ -93,50 +110,119 @@ def install_command(source: str, target: str) -> str:
     return f"transflow models install {source} {target}"
 
 
-def _check_archive(path: Path) -> dict:
-    """The package's metadata, after refusing anything that is not a well-formed .argosmodel."""
-    if not zipfile.is_zipfile(path):
-        raise TransflowError(f"{path}: not an Argos package (an .argosmodel is a zip archive); download it again")
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        tops = {PurePosixPath(name).parts[0] for name in names if name.strip("/")}
-        unsafe = [n for n in names if n.startswith("/") or ".." in PurePosixPath(n).parts]
-        if unsafe or len(tops) != 1:
-            raise TransflowError(f"{path}: not an Argos package (expected one top-level folder); download it again")
-        top = tops.pop()
-        if f"{top}/metadata.json" not in names or f"{top}/model/model.bin" not in names:
-            raise TransflowError(f"{path}: not an Argos package (no metadata.json or model/model.bin); download it again")
-        bad = archive.testzip()
-        if bad is not None:
-            raise TransflowError(f"{path}: archive is corrupt at {bad}; download it again")
-        try:
-            metadata = json.loads(archive.read(f"{top}/metadata.json"))
-        except ValueError:
-            raise TransflowError(f"{path}: metadata.json is not valid JSON; download the package again") from None
-    if not metadata.get("from_code") or not metadata.get("to_code"):
-        raise TransflowError(f"{path}: metadata.json names no from_code/to_code; this is not a translation package")
-    return metadata
+def install_file(path: Path, limits: archives.Limits = archives.DEFAULT_LIMITS) -> InstalledModel:
+    """Install an ``.argosmodel`` file, replacing other packages for the same pair.
 
-
-def install_file(path: Path) -> InstalledModel:
-    """Install an ``.argosmodel`` file, replacing older packages for the same pair."""
+    Every member is checked before anything is extracted; the package is
+    unpacked into a staging folder and moved into place only when whole, and
+    it replaces only packages that verifiably hold the same language pair.
+    """
     if not path.is_file():
         raise UsageError(f"{path}: no such file; give the path of an .argosmodel package")
-    metadata = _check_archive(path)
-    pair = (metadata["from_code"], metadata["to_code"])
-    before = {m.path for m in installed().values()}
-    _argos_package().install_from_path(path)
-    model = installed()[pair]
-    for old in before:
-        if old != model.path and old.is_dir() and _pair_of(old) == pair:
-            shutil.rmtree(old)
+    root = packages_dir()
+    with archives.staging(root) as staging:
+        with archives.open_zip(path, PACKAGE) as archive:
+            members = archives.check(archive, path, PACKAGE, limits)
+            top = package_folder(members, path)
+            archives.extract(archive, members, staging, path, PACKAGE)
+        model = place(staging / top, read_metadata(staging / top, path), root, staging)
+    _forget_installed_languages()
     return model
 
 
+PACKAGE = "Argos package (.argosmodel)"
+_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})?")
+_METADATA_BYTES = 1 << 20
+
+
+def package_folder(members: list[archives.Member], path: Path, what: str = PACKAGE) -> str:
+    """The one top-level folder of a package archive, which must hold metadata.json and model/model.bin."""
+    tops = {member.parts[0] for member in members}
+    if len(tops) != 1 or any(len(m.parts) == 1 and not m.is_dir for m in members):
+        raise TransflowError(f"{path}: not an {what} (expected one top-level folder); download it again")
+    top = tops.pop()
+    names = {m.name for m in members if not m.is_dir}
+    if f"{top}/metadata.json" not in names or f"{top}/model/model.bin" not in names:
+        raise TransflowError(f"{path}: not an {what} (no metadata.json or model/model.bin); download it again")
+    if top.startswith("."):
+        raise TransflowError(f"{path}: package folder {top!r} is hidden; not an {what}, download it again")
+    return top
+
+
+def read_metadata(folder: Path, path: Path) -> dict:
+    """A staged package's metadata, refusing anything but a translation package with sane language codes."""
+    try:
+        with (folder / "metadata.json").open("rb") as handle:
+            metadata = json.loads(handle.read(_METADATA_BYTES + 1)[:_METADATA_BYTES])
+    except (OSError, ValueError):
+        raise TransflowError(f"{path}: metadata.json is not valid JSON; download the package again") from None
+    if not isinstance(metadata, dict):
+        raise TransflowError(f"{path}: metadata.json is not a JSON object; download the package again")
+    codes = metadata.get("from_code"), metadata.get("to_code")
+    if not all(isinstance(code, str) and _CODE.fullmatch(code) for code in codes):
+        raise TransflowError(f"{path}: metadata.json names no valid from_code/to_code; this is not a translation package")
+    if metadata.get("type", "translate") != "translate":
+        raise TransflowError(f"{path}: a {metadata.get('type')!r} package, not a translation model; transflow installs translation packages only")
+    return metadata
+
+
+def place(staged: Path, metadata: dict, root: Path, staging: Path) -> InstalledModel:
+    """Move a whole, verified package from *staging* into *root*.
+
+    The folder keeps its archive name unless that name holds something other
+    than a package of the same pair (which is then left alone and the new
+    package gets a free name); packages of the same pair, and only those, are
+    replaced. The old folder is renamed aside first, so a failure puts it back.
+    """
+    pair = (metadata["from_code"], metadata["to_code"])
+    destination = root / staged.name
+    if (destination.exists() or destination.is_symlink()) and _pair_of(destination) != pair:
+        destination = _free_name(root, f"{staged.name}-{pair[0]}_{pair[1]}")
+    replaced = [p for p in _package_dirs(root) if p != destination and _pair_of(p) == pair]
+    aside = Path(tempfile.mkdtemp(prefix=".replaced-", dir=staging))
+    if destination.exists():
+        destination.replace(aside / destination.name)
+    try:
+        staged.replace(destination)
+    except OSError as err:
+        if (aside / destination.name).exists():
+            (aside / destination.name).replace(destination)
+        raise TransflowError(f"{root}: cannot move the package into place ({err.strerror}); nothing was changed") from None
+    for old in replaced:
+        shutil.rmtree(old, ignore_errors=True)
+    return InstalledModel(pair[0], pair[1], str(metadata.get("package_version", "")), destination)
+
+
+def _free_name(root: Path, base: str) -> Path:
+    candidate, n = root / base, 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate, n = root / f"{base}-{n}", n + 1
+    return candidate
+
+
+def _package_dirs(root: Path) -> list[Path]:
+    """Folders of *root* that may be packages: real directories, not hidden (staging), not links."""
+    try:
+        return [p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return []
+
+
+def _forget_installed_languages() -> None:
+    from argostranslate.translate import get_installed_languages
+
+    get_installed_languages.cache_clear()
+
+
 def _pair_of(package_path: Path) -> tuple[str, str] | None:
+    """The pair a folder verifiably holds: a real directory whose metadata.json names it."""
+    if package_path.is_symlink() or not package_path.is_dir():
+        return None
     try:
         metadata = json.loads((package_path / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+    if not isinstance(metadata, dict) or metadata.get("type", "translate") != "translate":
         return None
     return metadata.get("from_code"), metadata.get("to_code")
 

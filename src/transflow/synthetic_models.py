@@ -154,11 +154,11 @@ def _write_package(
         }
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
         (root / "README.md").write_text(readme, encoding="utf-8")
-        # Hand-set weights are mostly zeros and compress well; random ones do not.
-        compression = zipfile.ZIP_STORED if quantization else zipfile.ZIP_DEFLATED
-        with zipfile.ZipFile(out_file, "w", compression) as archive:
+        # Weights are stored as published packages effectively hold them (dense weights do not
+        # compress): hand-set ones are mostly zeros and would inflate like a zip bomb.
+        with zipfile.ZipFile(out_file, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(root.rglob("*")):
-                archive.write(path, path.relative_to(tmp))
+                archive.write(path, path.relative_to(tmp), zipfile.ZIP_STORED if path.name == "model.bin" else None)
     return out_file
 
 

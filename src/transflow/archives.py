@@ -70,7 +70,7 @@ class Member:
 
 
 def _refuse(path: Path, what: str, problem: str) -> TransflowError:
-    return TransflowError(f"{path}: {problem}; nothing was installed, get a genuine {what} (download it again)")
+    return TransflowError(f"{path}: {problem}; nothing was installed, get {what} again")
 
 
 @contextmanager
@@ -79,7 +79,7 @@ def open_zip(path: Path, what: str) -> Iterator[zipfile.ZipFile]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as err:
-        raise _refuse(path, what, f"not a readable {what} (zip: {_one_line(err)})") from None
+        raise _refuse(path, what, f"not {what} (unreadable as a zip: {_one_line(err)})") from None
     with archive:
         yield archive
 

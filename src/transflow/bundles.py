@@ -75,7 +75,7 @@ def import_bundle(bundle: Path, limits: archives.Limits = archives.DEFAULT_LIMIT
     return labels
 
 
-BUNDLE = "model bundle (made by 'transflow models export-bundle')"
+BUNDLE = "a model bundle (made by 'transflow models export-bundle')"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MANIFEST_BYTES = 1 << 20
 

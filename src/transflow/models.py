@@ -130,7 +130,7 @@ def install_file(path: Path, limits: archives.Limits = archives.DEFAULT_LIMITS) 
     return model
 
 
-PACKAGE = "Argos package (.argosmodel)"
+PACKAGE = "an Argos package (.argosmodel)"
 _CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})?")
 _METADATA_BYTES = 1 << 20
 
@@ -139,13 +139,13 @@ def package_folder(members: list[archives.Member], path: Path, what: str = PACKA
     """The one top-level folder of a package archive, which must hold metadata.json and model/model.bin."""
     tops = {member.parts[0] for member in members}
     if len(tops) != 1 or any(len(m.parts) == 1 and not m.is_dir for m in members):
-        raise TransflowError(f"{path}: not an {what} (expected one top-level folder); download it again")
+        raise TransflowError(f"{path}: not {what} (expected one top-level folder); download it again")
     top = tops.pop()
     names = {m.name for m in members if not m.is_dir}
     if f"{top}/metadata.json" not in names or f"{top}/model/model.bin" not in names:
-        raise TransflowError(f"{path}: not an {what} (no metadata.json or model/model.bin); download it again")
+        raise TransflowError(f"{path}: not {what} (no metadata.json or model/model.bin); download it again")
     if top.startswith("."):
-        raise TransflowError(f"{path}: package folder {top!r} is hidden; not an {what}, download it again")
+        raise TransflowError(f"{path}: package folder {top!r} is hidden, so this is not {what}; download it again")
     return top
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .document import Document, Segment, Unit
+from . import markup
+from .document import Block, Document, Segment, Unit
+from .errors import TransflowError
 from .segment import rejoin
 
 
@@ -26,8 +28,15 @@ class BuildResult:
         return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
 
 
-def build(doc: Document, units: Mapping[str, Unit], source: str, target: str, include_fuzzy: bool = False) -> BuildResult:
-    """Render *doc* in *target* with the translations in *units* (keyed by source text)."""
+def build(
+    doc: Document, units: Mapping[str, Unit], source: str, target: str, include_fuzzy: bool = False, origin: str = "translations"
+) -> BuildResult:
+    """Render *doc* in *target* with the translations in *units* (keyed by source text).
+
+    In HTML and Markdown a translation is text: only its segment's inline
+    codes are written as markup. A translation carrying any other markup
+    stops the build with an error naming *origin* (the PO/XLIFF file) and the unit.
+    """
     result = BuildResult("")
 
     def translate(seg: Segment) -> str:
@@ -37,9 +46,28 @@ def build(doc: Document, units: Mapping[str, Unit], source: str, target: str, in
         unit = units.get(seg.text)
         if unit is not None and unit.target and (include_fuzzy or not unit.fuzzy):
             result.translated += 1
-            return unit.target
+            try:
+                return markup.safe_target(seg, unit.target)
+            except markup.MarkupError as err:
+                raise refusal(origin, seg.block.line, seg.text, err) from None
         result.missing.append((seg.block.line, seg.text))
         return seg.text
 
-    result.text = doc.render(lambda block: target if block.role == "language" else rejoin(block, source, target, translate))
+    def render(block: Block) -> str:
+        if block.role == "language":
+            return target
+        built = rejoin(block, source, target, translate)
+        try:
+            markup.check_block(block, built)
+        except markup.MarkupError as err:
+            raise refusal(origin, block.line, block.text, err) from None
+        return built
+
+    result.text = doc.render(render)
     return result
+
+
+def refusal(origin: str, line: int, text: str, err: markup.MarkupError) -> TransflowError:
+    """The one-line error that names the translations file and the unit carrying markup."""
+    snippet = text if len(text) <= 50 else text[:49] + "…"
+    return TransflowError(f"{origin}: unit {snippet!r} (article line {line}): {err}")

@@ -47,7 +47,9 @@ class Block:
     line breaks and container prefixes folded, quoting removed). ``encode``
     names how a translation is written back into the file format. A block
     whose ``role`` is ``language`` holds the document's language code, which
-    a build sets to the target language.
+    a build sets to the target language. ``syntax`` is the markup language
+    its text is written in ("html", "markdown"; "text" for plain text): there,
+    only the block's own inline codes may be markup in a translation.
     """
 
     kind: str
@@ -58,6 +60,7 @@ class Block:
     encode: str = "verbatim"
     role: str = "text"
     inner: tuple[InnerBlock, ...] = ()
+    syntax: str = "text"
 
     def render(self, translated: str) -> str:
         return self.raw if translated == self.text else ENCODERS[self.encode](translated)
@@ -133,13 +136,25 @@ class Document:
         return "".join(out)
 
 
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_ESCAPE = re.compile(_NOT_YAML.pattern + "|[\x85\u2028\u2029]")
+
+
 def _yaml_scalar(text: str) -> str:
-    # A JSON string is a valid YAML double-quoted scalar and escapes everything needed.
-    return json.dumps(text, ensure_ascii=False)
+    # A JSON string is a valid YAML double-quoted scalar; characters YAML may not hold raw
+    # (DEL, C1 controls…) or would read as line breaks (NEL, U+2028/9) are escaped as JSON escapes C0.
+    return _YAML_ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _yaml_folded(text: str) -> str:
+    """One line inside a folded block scalar: a line break would end the scalar (and start a new key),
+    and YAML cannot hold control characters at all."""
+    return " ".join(_NOT_YAML.sub("", text).split())
 
 
 def _html_attribute(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    """Safe inside single or double quotes: a translation never ends the value nor opens a tag."""
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _markdown_table_cell(text: str) -> str:
@@ -150,7 +165,9 @@ def _markdown_table_cell(text: str) -> str:
 ENCODERS: Mapping[str, Callable[[str], str]] = {
     "verbatim": lambda text: text,
     "yaml": _yaml_scalar,
+    "yaml-folded": _yaml_folded,
     "html-attribute": _html_attribute,
+    "html-attribute-unquoted": lambda text: f'"{_html_attribute(text)}"',  # a space would start a new attribute
     "html-lang-attribute": lambda code: f' lang="{_html_attribute(code)}"',
     "markdown-table-cell": _markdown_table_cell,
 }

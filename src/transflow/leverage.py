@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import markup
 from .glossary.enforce import Enforcer
 from .memory import Memory, TMMatch
 
@@ -37,12 +38,12 @@ def suggest(
     memory: Memory, source_lang: str, target_lang: str, text: str, prev: str, next_: str, threshold: float, enforcer: Enforcer | None
 ) -> Suggestion | None:
     exact = memory.exact(source_lang, target_lang, text, prev, next_)
-    if exact is not None:
+    if exact is not None and markup.foreign(text, exact.unit.target) is None:
         label = "100 % in context" if exact.in_context else "100 %"
         return Suggestion(exact.unit.target, False, f"{label}, {exact.unit.origin}, {exact.unit.article or 'imported'}")
     match = memory.fuzzy(source_lang, target_lang, text, threshold)
-    if match is None:
-        return None
+    if match is None or markup.foreign(text, match.unit.target) is not None:
+        return None  # a remembered translation carrying markup its source lacks is never replayed
     return _adapt(match, text, enforcer)
 
 

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
+from . import markup
 from .document import CodeKind, Unit
 from .glossary.enforce import Enforcer
 from .languages import spaced
@@ -188,6 +189,13 @@ def _markup(unit: Unit, ctx: Context) -> Iterable[str]:
             first_open = unit.target.find(opening_raw)
             if first_open >= 0 and unit.target.find(closing_raw, first_open + len(opening_raw)) < 0:
                 yield f"inline codes {opening_raw!r} … {closing_raw!r} are out of order"
+
+
+@check("unsafe-markup", ERROR)
+def _unsafe_markup(unit: Unit, ctx: Context) -> Iterable[str]:
+    found = markup.foreign(unit.source, unit.target)
+    if found is not None:
+        yield f"the translation adds markup its source does not have: {found[:60]!r}; a translation is text (build refuses it)"
 
 
 # An e-mail address is tried only where a run of address characters starts: tried at

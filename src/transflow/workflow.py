@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import engines
-from .build import BuildResult, build
-from .document import Document, Segment, Unit
+from . import engines, markup
+from .build import BuildResult, build, refusal
+from .document import CODES_DAMAGED, Document, Segment, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
 from .errors import TransflowError, UsageError
@@ -201,7 +201,9 @@ class Built:
 def build_article(article_path: Path, translations: Path, target_lang: str, default_source_lang: str, include_fuzzy: bool) -> Built:
     """Render the article in *target_lang* from a PO or XLIFF file.
 
-    Units whose inline codes a translator damaged are left out, even as drafts.
+    Units whose inline codes a translator damaged are left out, even as drafts,
+    unless the damage adds markup: that refuses the build like any other
+    translation carrying markup its source does not have.
     """
     doc = parse_file(article_path)
     catalog, problems = exchange.read(translations)
@@ -210,11 +212,16 @@ def build_article(article_path: Path, translations: Path, target_lang: str, defa
     source_lang = catalog.source_language or default_source_lang
     segments = segments_of(doc, source_lang)
     codes = {seg.text: seg.codes for seg in segments}
+    lines = {seg.text: seg.block.line for seg in segments}
+    for unit in catalog.units:
+        found = markup.foreign(unit.source, unit.target) if unit.has_problem(CODES_DAMAGED) and unit.source in lines else None
+        if found is not None:
+            raise refusal(relative_path(translations), lines[unit.source], unit.source, markup.MarkupError(found))
     usable = {u.source: u for u in catalog.usable()}
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
     order = list(dict.fromkeys(seg.text for seg in segments))
-    return Built(build(doc, usable, source_lang, target_lang, include_fuzzy), problems, order, usable, source_lang)
+    return Built(build(doc, usable, source_lang, target_lang, include_fuzzy, relative_path(translations)), problems, order, usable, source_lang)
 
 
 def learn(memory: Memory, built: Built, target_lang: str, article: str) -> int:
@@ -226,7 +233,7 @@ def learn(memory: Memory, built: Built, target_lang: str, article: str) -> int:
             order[i - 1] if i else "", order[i + 1] if i + 1 < len(order) else "",
         )
         for i, text in enumerate(order)
-        if text in built.units and built.units[text].reviewed
+        if text in built.units and built.units[text].reviewed and markup.foreign(text, built.units[text].target) is None
     ]
     return memory.add(units)
 

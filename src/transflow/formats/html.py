@@ -53,6 +53,7 @@ class _Attribute:
     end: int
     assignment: str
     assignment_start: int
+    quoted: bool = True
 
 
 @dataclass
@@ -147,7 +148,7 @@ def _attributes(source: str, node: _Node) -> list[_Attribute]:
             continue
         start, end = node.start + match.start(group), node.start + match.end(group)
         name_start = node.start + match.start(1)
-        found.append(_Attribute(match.group(1).lower(), match.group(group), start, end, source[name_start : end + (group != 5)], name_start))
+        found.append(_Attribute(match.group(1).lower(), match.group(group), start, end, source[name_start : end + (group != 5)], name_start, group != 5))
     return found
 
 
@@ -245,7 +246,8 @@ class _Builder:
         text = " ".join(html.unescape(attribute.value).split())
         if not wanted or not text:
             return None
-        return Block(f"{node.tag} {attribute.name}", self.line(attribute.start), attribute.value, text, encode="html-attribute")
+        encode = "html-attribute" if attribute.quoted else "html-attribute-unquoted"
+        return Block(f"{node.tag} {attribute.name}", self.line(attribute.start), attribute.value, text, encode=encode)
 
     def attributes(self, node: _Node, inside_run: bool) -> list[InnerBlock]:
         inner = []
@@ -276,7 +278,7 @@ class _Builder:
         trail = len(raw.rstrip())
         start, end = start + lead, start + trail
         kind = "title" if container.tag == "title" else container.tag
-        self.blocks.append((start, end, Block(kind, self.line(start), self.source[start:end], text, tuple(codes), inner=tuple(inner))))
+        self.blocks.append((start, end, Block(kind, self.line(start), self.source[start:end], text, tuple(codes), inner=tuple(inner), syntax="html")))
 
 
 class _RunText:
@@ -348,6 +350,16 @@ def _outside(text: str, codes: list[InlineCode]) -> str:
         cursor = code.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def encode_text(text: str, line_start: bool = False) -> str:
+    """A translator's text as HTML text: references decoded, then ``& < >`` escaped, so none of it is markup."""
+    return html.escape(html.unescape(text), quote=False)
+
+
+def decode_text(text: str) -> str:
+    """What a run of a translation displays as (its character references resolved)."""
+    return html.unescape(text)
 
 
 def parse(text: str) -> Document:

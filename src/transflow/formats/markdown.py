@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import yaml
@@ -131,7 +132,7 @@ def _block_scalar(lines: list[str], i: int, end: int, key: str, doc: Document) -
     body = chunk.rstrip()
     raw = body[lead:]
     text = " ".join(part.strip() for part in raw.splitlines())
-    doc.parts.extend([chunk[:lead], Block(f"front-matter {key}", i + 2, raw, text), chunk[len(body) :]])
+    doc.parts.extend([chunk[:lead], Block(f"front-matter {key}", i + 2, raw, text, encode="yaml-folded"), chunk[len(body) :]])
     return j
 
 
@@ -178,9 +179,9 @@ def _inline_block(kind: str, line: int, raw: str, token: Token) -> Block:
         aligner = _Aligner(content)
         aligner.walk(token.children or [])
         aligner.finish()
-        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes), encode=encode)
+        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes), encode=encode, syntax="markdown")
     except AlignmentError:
-        return Block(kind, line, raw, re.sub(r"[ \t]*\n[ \t]*", " ", content), encode=encode)
+        return Block(kind, line, raw, re.sub(r"[ \t]*\n[ \t]*", " ", content), encode=encode, syntax="markdown")
 
 
 @dataclass
@@ -324,3 +325,53 @@ class _Aligner:
         elif src.startswith("[", self.pos):
             self._match(r"\[(?:\\.|[^\]\\])*\]")
         return src[start : self.pos]
+
+
+# Translations as Markdown text --------------------------------------------------------------
+
+_DECODE = re.compile(r"\\([!-/:-@\[-`{-~])|(" + _ENTITY.pattern + ")")
+_ACTIVE = re.compile(r"[\\`*_\[\]<>&~]")
+_LINE_START = re.compile(r"^(?:[#+=|-]|\d{1,9}(?=[.)]))")
+
+
+def decode_text(text: str) -> str:
+    """What a run of a translation displays as: backslash escapes and entity references resolved."""
+    return _DECODE.sub(lambda m: m.group(1) or html.unescape(m.group(2)), text)
+
+
+def encode_text(text: str, line_start: bool = False) -> str:
+    """A translator's text as Markdown that displays exactly that text and is never markup.
+
+    Line breaks become spaces (a blank line would start a new block); every
+    character that can open inline syntax is backslash-escaped; at the start of
+    a line, what would open a heading, list, quote or table is escaped too.
+    """
+    text = _ACTIVE.sub(lambda m: "\\" + m.group(0), re.sub(r"[\r\n]+", " ", decode_text(text)))
+    if line_start:
+        text = text.lstrip(" \t")
+        match = _LINE_START.match(text)
+        if match:
+            at = match.end() if match.group(0)[0].isdigit() else 0
+            text = text[:at] + "\\" + text[at:]
+    return text
+
+
+def elements(text: str) -> Counter:
+    """The elements (with their attributes) that *text* makes as Markdown, block-level ones included:
+    a code placed at the start of a line can open a list or a rule."""
+    found: Counter = Counter()
+
+    def walk(tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.type in ("text", "softbreak", "inline") or token.nesting == -1:
+                walk(token.children or [])
+                continue
+            if token.type in ("html_inline", "html_block"):
+                found[("html", " ".join(token.content.split()))] += not token.content.startswith("</")
+                continue
+            attrs = tuple(sorted((k, str(v)) for k, v in (token.attrs or {}).items() if k != "alt"))
+            found[(token.tag or token.type, attrs)] += 1
+            walk(token.children or [])
+
+    walk(_PARSER.parse(text))
+    return +found

@@ -398,6 +398,16 @@ def test_a_killed_install_leaves_nothing_that_breaks_listing(packages, tmp_path)
     assert not list(packages.glob(archives.STAGING_PREFIX + "*"))
 
 
+def test_a_downloaded_package_is_checked_the_same_way_and_the_download_removed(packages, tmp_path):
+    from argostranslate import settings as argos_settings
+
+    package = make_zip(tmp_path / "translate-en_ko-1_0.argosmodel", package_members("translate-en_ko-1_0", "en", "ko", weights=bytes(4 << 20)))
+    before = snapshot(packages)
+    assert "a zip bomb" in refused(models.install_url, package.as_uri())
+    assert snapshot(packages) == before
+    assert not list(Path(argos_settings.downloads_dir).glob("translate-en_ko*"))
+
+
 def test_cli_refuses_a_hostile_package_in_one_line(packages, tmp_path, cli):
     package = make_zip(tmp_path / "p.argosmodel", package_members("translate-en_ko-1_0", "en", "ko") + [("../evil", b"x")])
     before = snapshot(packages)

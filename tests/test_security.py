@@ -145,7 +145,7 @@ def test_ampersand_and_less_than_are_written_as_text():
         ("<svg onload=alert(1)>", "<svg onload=alert(1)>"),
         ("<body onfocus=alert(1) autofocus>", "<body onfocus=alert(1) autofocus>"),
         ("<iframe src=//evil>", "<iframe src=//evil>"),
-        ("Hà Nội <!-- hidden --> x", "<!-- hidden -->"),
+        ("Hà Nội <!-- hidden --> x", "<!--"),
         ("&lt;script&gt;alert(1)&lt;/script&gt;", "<script>"),
         ("&#60;img src=x onerror=alert(1)&#62;", "<img src=x onerror=alert(1)>"),
         ("<strong>Hà Nội</strong> <strong>hai lần</strong>", "<strong>"),
@@ -330,7 +330,38 @@ def test_qa_flags_and_build_refuses_a_po_with_script(project, cli):
     assert flagged.code == 1 and "[unsafe-markup]" in flagged.stdout and "<script>" in flagged.stdout
     refused = cli("build", "article.html", "--lang", "vi", "--from", po, "--force")
     assert refused.code == 1 and "vi.po: unit 'Ministers met in <strong>Hanoi</strong>.'" in refused.stderr
-    assert not (project / ".transflow" / "tm.sqlite").exists() or "Bộ trưởng" not in cli("tm", "export", "--from", "en", "--to", "vi", "out.tmx").stdout
+    assert not (project / "localized").exists() and not (project / ".transflow" / "tm.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    "source, target",
+    [
+        ("See the report.", "Xem [báo cáo](javascript:alert(1))."),
+        ("See the report.", "Xem <javascript:alert(1)>."),
+        ("See <b>the report</b>.", "Xem <b onclick=x>báo cáo</b>."),
+        ("See the report.", "Xem &lt;iframe src=x&gt;."),
+        ("See the report.", "Xem <!-- x --> báo cáo."),
+    ],
+)
+def test_qa_flags_markup_a_translation_adds(source, target):
+    from transflow import qa
+
+    problems = qa.run([Unit(source, target)], "vi.po", qa.Context("en", "vi"))
+    assert [p.check for p in problems if p.severity == qa.ERROR] == ["unsafe-markup"]
+    faithful = qa.run([Unit(source, source.replace("See", "Xem"))], "vi.po", qa.Context("en", "vi"))
+    assert "unsafe-markup" not in [p.check for p in faithful]
+
+
+def test_a_forced_plain_text_build_does_not_teach_the_tm_markup(project, cli):
+    from transflow.memory import open_memory
+
+    (project / "article.txt").write_text("Ministers met in Hanoi.\nThey agreed.\n", encoding="utf-8")
+    po = _po(project / "vi.po", [("Ministers met in Hanoi.", "Bộ trưởng họp <script>x</script>."), ("They agreed.", "Họ đồng ý.")], "article.txt")
+    built = cli("build", "article.txt", "--lang", "vi", "--from", po, "--force")
+    assert built.code == 0, built.stderr
+    with open_memory(project / ".transflow" / "tm.sqlite") as memory:
+        assert memory.exact("en", "vi", "They agreed.") is not None
+        assert memory.exact("en", "vi", "Ministers met in Hanoi.") is None
 
 
 def test_tm_never_learns_nor_replays_injected_markup(project, cli):

@@ -23,12 +23,11 @@ from .document import Block, Segment
 from .errors import TransflowError
 from .formats import html as html_format, markdown as markdown_format
 
-_MARKUP = re.compile(
-    r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:[\s/][^<>]*)?|!--.*?--|![A-Za-z][^<>]*|\?[^<>]*)>"  # tags, comments, declarations
-    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[\w.+-]+@[\w-]+(?:\.[\w-]+)+>"  # autolinks
-    r"|\]\([^)]*\)|\]\[[^\]]*\]"  # the tail of a Markdown link or image: ](url) or ][label]
-    r"|<!--|<\?|<![A-Za-z]",  # comments and declarations left open
-    re.S,
+_MARKUP = re.compile(  # every repetition is bounded, so a long hostile run costs linear time
+    r"<(?:/?[A-Za-z][A-Za-z0-9:-]{0,64}(?:[\s/][^<>]{0,2000})?|![A-Za-z][^<>]{0,2000}|\?[^<>]{0,2000})>"  # tags, declarations
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]{0,2000}>|<[\w.+-]{1,200}@[\w-]{1,100}(?:\.[\w-]{1,100}){1,10}>"  # autolinks
+    r"|\]\((?:[^()\]]|\([^()]{0,200}\)){0,2000}\)|\]\[[^\][]{0,1000}\]"  # a Markdown link's tail: ](url) or ][label]
+    r"|<!--|<\?|<![A-Za-z]",  # comments, and declarations left open
 )
 
 Decode = Callable[[str], str]

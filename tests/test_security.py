@@ -330,7 +330,11 @@ def test_qa_flags_and_build_refuses_a_po_with_script(project, cli):
     assert flagged.code == 1 and "[unsafe-markup]" in flagged.stdout and "<script>" in flagged.stdout
     refused = cli("build", "article.html", "--lang", "vi", "--from", po, "--force")
     assert refused.code == 1 and "vi.po: unit 'Ministers met in <strong>Hanoi</strong>.'" in refused.stderr
-    assert not (project / "localized").exists() and not (project / ".transflow" / "tm.sqlite").exists()
+    assert not (project / "localized").exists()
+    from transflow.memory import open_memory
+
+    with open_memory(project / ".transflow" / "tm.sqlite") as memory:
+        assert memory.exact("en", "vi", "Ministers met in <strong>Hanoi</strong>.") is None
 
 
 @pytest.mark.parametrize(

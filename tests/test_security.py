@@ -59,6 +59,10 @@ The ministers met in **Hanoi** on Monday, [the agency said](https://example.org/
 
 Second paragraph with `code` and a hard  
 break in it.
+
+| Country | Leader |
+|---|---|
+| Japan | *Shigeru* Ishiba |
 """
 
 PARAGRAPH = 'The ministers met in <strong>Hanoi</strong> on Monday, <a href="https://example.org/x">the agency said</a>.'
@@ -92,7 +96,7 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 
 def markdown_elements(text: str) -> Counter:
-    return elements("<html><body>" + MarkdownIt("commonmark").render(split_front_matter(text)[1]) + "</body></html>")
+    return elements("<html><body>" + MarkdownIt("commonmark").enable("table").render(split_front_matter(text)[1]) + "</body></html>")
 
 
 def front_matter(text: str) -> dict:
@@ -294,7 +298,7 @@ def test_markdown_text_is_escaped_into_plain_text(translation):
         return
     built = build_with(markdown.parse, MARKDOWN_ARTICLE, {MD_PARAGRAPH: translation, "Ministers agreed on *three* points.": translation})
     assert markdown_elements(built) - markdown_elements(MARKDOWN_ARTICLE) == Counter()
-    rendered = lxml_html.fromstring(MarkdownIt("commonmark").render(split_front_matter(built)[1]))
+    rendered = lxml_html.fromstring(MarkdownIt("commonmark").enable("table").render(split_front_matter(built)[1]))
     shown = " ".join(translation.split())
     assert shown in " ".join(rendered.text_content().split())
 

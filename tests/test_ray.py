@@ -83,14 +83,14 @@ class KillsItsWorker:
 
 def test_a_worker_killed_mid_batch_is_replaced_and_the_outputs_are_the_same(project, installed_models, ray_cluster):
     articles = english_articles(project / "today", copies=1)
-    run_batch(articles, settings(project), project / ".transflow")
+    run_batch(articles, settings(project))
     local = snapshot(project / "locales")
     shutil.rmtree(project / ".transflow")
     with ray_engine(ArgosSettings(), [("en", "vi"), ("en", "ja")], RayOptions()) as engine:
         [worker] = engine.workers
         before = ray.get(worker.describe.remote())["pid"]
         killing = KillsItsWorker(engine, before)
-        result = run_batch(articles, settings(project), project / ".transflow", engine=killing)
+        result = run_batch(articles, settings(project), engine=killing)
         after = ray.get(worker.describe.remote())["pid"]
     assert killing.killed and after != before
     assert [r.status for r in result.reports] == ["translated"] * 6 and result.sent_to_mt == 100

@@ -172,14 +172,14 @@ def batch(
     with _batch_engine(settings, use_ray, ray_address) as mt, project_lock(settings.project.state, wait):
         with _batch_progress(len(articles) * len(settings.target_langs)) as progress:
             chunk = mt.chunk_size(CHUNK) if mt else CHUNK
-            result = run_batch(articles, settings, progress, engine=mt, chunk_size=chunk)
-    _batch_summary(result.reports)
+            result = run_batch(articles, settings, progress, engine=mt, chunk_size=chunk, keep_reports=report is not None)
+    _batch_summary(result.totals)
     out.print(f"MT: {result.sent_to_mt} sentences sent to the engine, {result.from_mt_cache} taken from the MT cache", markup=False)
     if report is not None:
         write_atomic(report, json.dumps([r.as_dict() for r in result.reports], ensure_ascii=False, indent=2) + "\n")
-    failed = [r for r in result.reports if r.status == "failed"]
+    failed = sum(t.failed for t in result.totals.values())
     if failed:
-        raise TransflowError(f"{len(failed)} of {len(result.reports)} article translations failed; see the lines above")
+        raise TransflowError(f"{failed} of {sum(t.articles for t in result.totals.values())} article translations failed; see the lines above")
 
 
 def _batch_engine(settings, use_ray: bool, address: str | None):
@@ -228,13 +228,10 @@ def _batch_progress(total: int):
     return context()
 
 
-def _batch_summary(reports) -> None:
+def _batch_summary(totals) -> None:
     table = Table("language", "articles", "translated", "skipped (unchanged)", "failed", "segments", "machine drafts", "flagged")
-    for lang in dict.fromkeys(r.language for r in reports):
-        rows = [r for r in reports if r.language == lang]
-        count = lambda status: str(sum(r.status == status for r in rows))  # noqa: E731
-        total = lambda key: str(sum(getattr(r, key) for r in rows))  # noqa: E731
-        table.add_row(lang, str(len(rows)), count("translated"), count("skipped"), count("failed"), total("segments"), total("from_mt"), total("flagged"))
+    for lang, t in totals.items():
+        table.add_row(lang, *map(str, (t.articles, t.translated, t.skipped, t.failed, t.segments, t.from_mt, t.flagged)))
     out.print(table)
 
 

@@ -150,7 +150,7 @@ def run(size: int, lang: str, vocabulary: Vocabulary, args: argparse.Namespace, 
     sources: list[str] = []
     seen: set[str] = set()
     with memory_at(args.pg, folder) as (memory, db_size):
-        imported, seconds = 0, 0.0
+        imported, seconds, cpu = 0, 0.0, 0.0
         while imported < size:
             batch = []
             while len(batch) < min(BATCH, size - imported):
@@ -160,27 +160,31 @@ def run(size: int, lang: str, vocabulary: Vocabulary, args: argparse.Namespace, 
                     batch.append(text)
             sources += batch
             units = [TMUnit(lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in batch]
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.process_time()
             imported += memory.add(units)
             seconds += time.perf_counter() - began
+            cpu += time.process_time() - cpu_began
         del seen
         if args.pg is not None:
             memory.db.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk import: index-only scans need the visibility map
-        print(f"  import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s); database {db_size() / 2**20:,.0f} MiB")
+        print(
+            f"  import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s; {cpu:.1f} s CPU in this process); "
+            f"database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}"
+        )
 
         queries = []
         for n in range(args.lookups):
             kind = n % 3
             queries.append(rng.choice(sources) if kind == 0 else edit(rng, rng.choice(sources), lang, vocabulary) if kind == 1 else make(rng))
         found = {"exact": 0, "fuzzy": 0, "none": 0}
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         for query in queries:
             match = suggest(memory, lang, target, query, "", "", THRESHOLD, None)
             found["none" if match is None else "fuzzy" if match.fuzzy else "exact"] += 1
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
         print(
-            f"  lookups: {args.lookups:,} in {seconds:.1f} s, {args.lookups / seconds:,.0f} lookups/s "
-            f"(exact {found['exact']:,}, fuzzy {found['fuzzy']:,}, no match {found['none']:,})"
+            f"  lookups: {args.lookups:,} in {seconds:.1f} s, {args.lookups / seconds:,.0f} lookups/s ({cpu:.1f} s CPU in this process; "
+            f"exact {found['exact']:,}, fuzzy {found['fuzzy']:,}, no match {found['none']:,}); load average {os.getloadavg()[0]:.1f}"
         )
 
         norms = [normalize(s) for s in sources]

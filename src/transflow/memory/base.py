@@ -122,11 +122,11 @@ class Memory(ABC):
         from rapidfuzz import fuzz
 
         norm = normalize(text)
-        keys = index.term_keys(source_lang, target_lang, norm)
-        if not keys:
+        chosen = index.choose(self._counts(index.term_keys(source_lang, target_lang, norm)))
+        if not chosen:
             return None
         best: tuple[float, int, TMUnit] | None = None
-        for id_, unit in self._candidates(keys):
+        for id_, unit in self._candidates(chosen):
             if (unit.source_lang, unit.target_lang) != (source_lang, target_lang):
                 continue
             score = fuzz.ratio(norm, normalize(unit.source), score_cutoff=threshold)
@@ -142,8 +142,12 @@ class Memory(ABC):
     def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]: ...
 
     @abstractmethod
-    def _candidates(self, keys: Sequence[int]) -> list[tuple[int, TMUnit]]:
-        """The index's most voted units for these term keys (index.py says how they are chosen)."""
+    def _counts(self, keys: Sequence[int]) -> dict[int, int]:
+        """Postings per term key, counted up to index.COUNTED."""
+
+    @abstractmethod
+    def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
+        """The index.CANDIDATES units most voted for by the chosen terms (index.READ newest postings each; ties: newest)."""
 
     @abstractmethod
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
@@ -152,23 +156,6 @@ class Memory(ABC):
     @abstractmethod
     def stats(self) -> list[tuple[str, str, int, int, int]]:
         """(source, target, units, human, machine) per language pair."""
-
-
-# The candidate query, the same on both backends but for how a list is passed
-# ({keys}: SQLite's "?, ?, …", PostgreSQL's "ANY(%s)"): the known terms ranked
-# rarest first, a prefix of them within the postings budget, and their votes.
-CANDIDATES_SQL = f"""
-WITH known AS (
-    SELECT term, row_number() OVER (ORDER BY df, term) AS rank, sum(df) OVER (ORDER BY df, term) AS reach
-    FROM tm_terms WHERE term {{keys}}
-), chosen AS (
-    SELECT term FROM known WHERE rank <= {index.MAX_TERMS} AND (rank <= {index.MIN_TERMS} OR reach <= {index.POSTINGS_BUDGET})
-), votes AS (
-    SELECT p.unit, count(*) AS n FROM chosen c {{join}} tm_postings p ON p.term = c.term
-    GROUP BY p.unit ORDER BY n DESC, p.unit DESC LIMIT {index.CANDIDATES}
-)
-SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))} FROM votes v JOIN tm_units u ON u.id = v.unit
-"""
 
 
 def unit_of(row: Sequence) -> tuple[int, TMUnit]:

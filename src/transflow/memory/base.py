@@ -60,6 +60,7 @@ class Row:
 COLUMNS = "norm_key, target_key, source_lang, target_lang, source, target, origin, article, prev, next, created, updated"
 UNIT_COLUMNS = "id, source_lang, target_lang, source, target, origin, article, prev, next, created, updated"
 EXPORT_BATCH = 5_000
+SETTLE_AFTER = 10_000  # units written in one session before closing compacts the index
 
 
 def _now() -> str:
@@ -85,6 +86,7 @@ class Memory(ABC):
     """A translation memory; use it as a context manager so its connection is closed."""
 
     location: str
+    _written = 0
 
     def __enter__(self) -> Memory:
         return self
@@ -92,14 +94,18 @@ class Memory(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the connection; after a bulk write (tm import, tm copy), first settle the index for fast lookups."""
+        if self._written >= SETTLE_AFTER:
+            self._settle()
+        self._disconnect()
 
     def add(self, units: Iterable[TMUnit]) -> int:
         """Store *units* in one transaction; an existing (source, target) pair is refreshed, not duplicated."""
         rows = prepare(units)
         if rows:
             self._store(rows)
+            self._written += len(rows)
         return len(rows)
 
     def exact(self, source_lang: str, target_lang: str, text: str, prev: str = "", next_: str = "") -> TMMatch | None:
@@ -122,7 +128,8 @@ class Memory(ABC):
         from rapidfuzz import fuzz
 
         norm = normalize(text)
-        chosen = index.choose(self._counts(index.term_keys(source_lang, target_lang, norm)))
+        keys = index.term_keys(source_lang, target_lang, norm)
+        chosen = index.choose(keys, self._term_counts(keys))
         if not chosen:
             return None
         best: tuple[float, int, TMUnit] | None = None
@@ -133,6 +140,22 @@ class Memory(ABC):
             if score and (best is None or (score, id_) > best[:2]):
                 best = (score, id_, unit)
         return TMMatch(best[2], int(best[0])) if best else None
+
+    def _term_counts(self, keys: list[int]) -> dict[int, int]:
+        """Capped posting counts of *keys*. A term once common stays common (units are never removed),
+        so common terms are remembered and never counted again: with Zipf's law, most terms of most sentences."""
+        common: set[int] = self.__dict__.setdefault("_common", set())
+        rare = [key for key in keys if key not in common]
+        counts = self._counts(rare) if rare else {}
+        common.update(key for key, count in counts.items() if count >= index.COUNTED)
+        return {key: counts.get(key, index.COUNTED) for key in keys}
+
+    @abstractmethod
+    def _disconnect(self) -> None: ...
+
+    @abstractmethod
+    def _settle(self) -> None:
+        """Compact the index after many writes (merge FTS5 segments; vacuum for index-only scans)."""
 
     @abstractmethod
     def _store(self, rows: Sequence[Row]) -> None:

@@ -1,19 +1,20 @@
 """The TM's candidate index: which units can be similar to a sentence, without scanning them all.
 
-Each unit is indexed under its distinct *terms*: lower-cased words and word
-pairs for spaced scripts (English, Vietnamese: one syllable per word), and
-character bigrams and trigrams where Japanese/Chinese runs have no spaces. A lookup takes the
-sentence's rarest terms first (the fewest postings, the most telling, as
-BM25's inverse document frequency says), stops at a budget of postings, and
-lets each chosen term vote for the units holding it; only the most voted are
-scored with rapidfuzz. Chosen over an FTS5 trigram index by measurement
-(README, "Translation memory"): a sentence has ~20 words but ~100
-trigrams, and trigrams are common even in rare words, so trigram postings
-were ten times as many to write and to read.
+Each unit is filed under its distinct *terms*: lower-cased words and pairs of
+adjacent words for spaced scripts (English; Vietnamese, one syllable per
+word), character bigrams and trigrams where Japanese/Chinese has no spaces.
+A lookup counts each term's postings up to COUNTED, takes the CHOSEN rarest
+(the most telling, as BM25's inverse document frequency says), lets each
+vote for the units holding it (its READ newest postings at most), and
+scores only the CANDIDATES most voted with rapidfuzz, so no lookup scans the
+memory. Chosen by measurement over an FTS5 trigram index (~100 trigrams per
+sentence, common even in rare words) and pg_trgm: see README, "Translation
+memory".
 
-Terms are stored as 32-bit keys derived from CRCs of language pair + token: a
-stateless key any writer computes without a dictionary round trip. Two terms sharing a CRC only
-merge their postings (a candidate too many, never one lost).
+Term keys are 32-bit: a CRC of language pair + token, n-grams mixed from
+their tokens' keys. Any writer computes them without a dictionary round
+trip; two terms sharing a key only merge their postings (a candidate too
+many, never one lost).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
     common ("he said that the …"): word order tells such sentences apart, and
     rapidfuzz's ratio is order-sensitive too. A token's key is a CRC of the
     language pair and the token; an n-gram's key is mixed from its tokens'
-    keys, so no n-gram string is ever built.
+    keys, so no n-gram string is ever built. Longer n-grams come first.
     """
     found, unspaced = tokens(norm)
     known = _KEYS.setdefault((source_lang, target_lang), {})
@@ -70,13 +71,18 @@ def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
     pairs = [(a * _M1 ^ b) & _MASK for a, b in zip(keys, keys[1:])]
     if unspaced:
         triples = [(a * _M1 ^ b * _M2 ^ c) & _MASK for a, b, c in zip(keys, keys[1:], keys[2:])]
-        return list(dict.fromkeys(pairs + triples or keys))
-    return list(dict.fromkeys(keys + pairs))
+        return list(dict.fromkeys(triples + pairs or keys))
+    return list(dict.fromkeys(pairs + keys))
 
 
-def choose(counts: dict[int, int]) -> list[int]:
-    """The CHOSEN rarest terms present in the TM, given their (capped) posting counts; ties by key, so every backend agrees."""
-    return [key for count, key in sorted((count, key) for key, count in counts.items() if count)[:CHOSEN]]
+def choose(keys: list[int], counts: dict[int, int]) -> list[int]:
+    """The CHOSEN rarest of *keys* present in the TM, given their (capped) posting counts.
+
+    Ties (common terms all count COUNTED) go to the longer n-grams, which
+    term_keys lists first: a pair of common words is rarer than either word.
+    """
+    ranked = sorted((counts[key], position) for position, key in enumerate(keys) if counts[key])
+    return [keys[position] for _, position in ranked[:CHOSEN]]
 
 
 def key64(*parts: str) -> int:

@@ -87,8 +87,17 @@ class PostgresMemory(Memory):
             ) from None
         self._run(lambda cur: cur.execute(_SCHEMA))
 
-    def close(self) -> None:
+    def _disconnect(self) -> None:
         self.db.close()
+
+    def _settle(self) -> None:
+        """Vacuum and analyze, as autovacuum would later: index-only scans need the visibility map, the planner fresh statistics."""
+        try:
+            self.db.execute("VACUUM (ANALYZE) tm_units, tm_postings")
+        except self._errors.InsufficientPrivilege:
+            pass  # not the tables' owner: autovacuum will do it
+        except self._errors.Error as err:
+            raise TransflowError(f"{self.location}: translation memory failed ({str(err).strip().splitlines()[0]}); check the server") from None
 
     def _run(self, work):
         """*work(cursor)* in one transaction, retried when PostgreSQL asks for it (deadlock, serialization)."""

@@ -2,7 +2,8 @@
 
 Builds a TM of generated news sentences for each size, then prints: the
 import rate (``Memory.add`` in 50,000-unit transactions, the path ``tm
-import`` and ``tm copy`` take), lookups per second the way ``transflow
+import`` and ``tm copy`` take, then the index settled as they do when they
+end), lookups per second the way ``transflow
 translate`` looks up (exact first, then fuzzy at 75), recall of the fuzzy
 lookup against a brute-force ``rapidfuzz.process.extractOne`` over every
 unit, the database size and the peak memory of this process.
@@ -39,7 +40,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from transflow.leverage import suggest
-from transflow.memory import Memory, TMUnit, normalize, open_memory
+from transflow.memory import TMUnit, normalize, open_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = {"en": "vi", "vi": "en", "ja": "en"}
@@ -122,12 +123,11 @@ def edit(rng: random.Random, text: str, lang: str, vocabulary: Vocabulary) -> st
 
 
 @contextmanager
-def memory_at(pg: str | None, folder: Path) -> Iterator[tuple[Memory, Callable[[], int]]]:
-    """A fresh TM and a function giving its size in bytes."""
+def memory_at(pg: str | None, folder: Path) -> Iterator[tuple[str, Callable[[], int]]]:
+    """Where a fresh TM lives, and a function giving its size in bytes."""
     if pg is None:
         path = folder / f"tm-{uuid.uuid4().hex[:8]}.sqlite"
-        with open_memory(path) as memory:
-            yield memory, lambda: sum(p.stat().st_size for p in folder.glob(path.name + "*"))
+        yield str(path), lambda: sum(p.stat().st_size for p in folder.glob(path.name + "*"))
         return
     import psycopg
 
@@ -136,9 +136,8 @@ def memory_at(pg: str | None, folder: Path) -> Iterator[tuple[Memory, Callable[[
         admin.execute(f"CREATE SCHEMA {schema}")
         try:
             url = pg + ("&" if "?" in pg else "?") + f"options=-csearch_path%3D{schema}"
-            with open_memory(url) as memory:
-                tables = ", ".join(f"'{schema}.{t}'" for t in ("tm_units", "tm_postings", "tm_terms"))
-                yield memory, lambda: admin.execute(f"SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(ARRAY[{tables}]) t").fetchone()[0]
+            tables = ", ".join(f"'{schema}.{t}'" for t in ("tm_units", "tm_postings"))
+            yield url, lambda: admin.execute(f"SELECT sum(pg_total_relation_size(t::regclass)) FROM unnest(ARRAY[{tables}]) t").fetchone()[0]
         finally:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
@@ -149,8 +148,9 @@ def run(size: int, lang: str, vocabulary: Vocabulary, args: argparse.Namespace, 
     target = TARGET.get(lang, "en")
     sources: list[str] = []
     seen: set[str] = set()
-    with memory_at(args.pg, folder) as (memory, db_size):
-        imported, seconds = 0, 0.0
+    with memory_at(args.pg, folder) as (location, db_size):
+        imported, seconds, cpu = 0, 0.0, 0.0
+        memory = open_memory(location)
         while imported < size:
             batch = []
             while len(batch) < min(BATCH, size - imported):
@@ -160,27 +160,34 @@ def run(size: int, lang: str, vocabulary: Vocabulary, args: argparse.Namespace, 
                     batch.append(text)
             sources += batch
             units = [TMUnit(lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in batch]
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.process_time()
             imported += memory.add(units)
             seconds += time.perf_counter() - began
+            cpu += time.process_time() - cpu_began
         del seen
-        if args.pg is not None:
-            memory.db.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk import: index-only scans need the visibility map
-        print(f"  import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s); database {db_size() / 2**20:,.0f} MiB")
+        began, cpu_began = time.perf_counter(), time.process_time()
+        memory.close()  # as ``tm import`` ends: the index is settled after a bulk write
+        seconds += time.perf_counter() - began
+        cpu += time.process_time() - cpu_began
+        memory = open_memory(location)
+        print(
+            f"  import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s; {cpu:.1f} s CPU in this process); "
+            f"database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}"
+        )
 
         queries = []
         for n in range(args.lookups):
             kind = n % 3
             queries.append(rng.choice(sources) if kind == 0 else edit(rng, rng.choice(sources), lang, vocabulary) if kind == 1 else make(rng))
         found = {"exact": 0, "fuzzy": 0, "none": 0}
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         for query in queries:
             match = suggest(memory, lang, target, query, "", "", THRESHOLD, None)
             found["none" if match is None else "fuzzy" if match.fuzzy else "exact"] += 1
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
         print(
-            f"  lookups: {args.lookups:,} in {seconds:.1f} s, {args.lookups / seconds:,.0f} lookups/s "
-            f"(exact {found['exact']:,}, fuzzy {found['fuzzy']:,}, no match {found['none']:,})"
+            f"  lookups: {args.lookups:,} in {seconds:.1f} s, {args.lookups / seconds:,.0f} lookups/s ({cpu:.1f} s CPU in this process; "
+            f"exact {found['exact']:,}, fuzzy {found['fuzzy']:,}, no match {found['none']:,}); load average {os.getloadavg()[0]:.1f}"
         )
 
         norms = [normalize(s) for s in sources]
@@ -207,6 +214,7 @@ def run(size: int, lang: str, vocabulary: Vocabulary, args: argparse.Namespace, 
         )
         for query, brute_score, fast_score in misses[:3]:
             print(f"    missed: brute force {brute_score:.0f}, index {fast_score}: {query[:80]}")
+        memory.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process: {peak:,.0f} MiB (corpus and brute-force list included)")
 

@@ -233,7 +233,8 @@ def test_fuzzy_lookup_finds_what_a_brute_force_scan_finds(memory, lang):
     assert checked > 40 and agreed == checked
 
 
-def test_tm_copy_moves_every_unit_between_backends(project, cli, tmp_path, location):
+def test_tm_copy_moves_every_unit_between_backends(project, cli, tmp_path, location, monkeypatch):
+    monkeypatch.setattr("transflow.memory.base.SETTLE_AFTER", 1)  # every copy ends by settling the index, as a bulk one does
     units = [
         TMUnit("en", "vi", "Other news", "Tin khác", "human", "a.txt", "", "x", "2026-11-27T10:00:00Z", "2026-11-28T09:30:00Z"),
         TMUnit("en", "ja", "Trade reached 240.8 billion USD.", "貿易額は2408億ドルに達した。", "human", "b.txt"),

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import TransflowError
 
@@ -69,22 +70,23 @@ class Member:
         return self.info.file_size
 
 
-def _refuse(path: Path, what: str, problem: str) -> TransflowError:
+def _refuse(path: Path | str | BinaryIO, what: str, problem: str) -> TransflowError:
     return TransflowError(f"{path}: {problem}; nothing was installed, get {what} again")
 
 
 @contextmanager
-def open_zip(path: Path, what: str) -> Iterator[zipfile.ZipFile]:
-    """Open *path* as a zip, any damage to it reported as one line naming *what* it should be."""
+def open_zip(source: Path | BinaryIO, what: str, origin: str | None = None) -> Iterator[zipfile.ZipFile]:
+    """Open *source* (a file, or bytes in memory named by *origin*) as a zip, any damage to it
+    reported as one line naming *what* it should be."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as err:
-        raise _refuse(path, what, f"not {what} (unreadable as a zip: {_one_line(err)})") from None
+        raise _refuse(origin or source, what, f"not {what} (unreadable as a zip: {_one_line(err)})") from None
     with archive:
         yield archive
 
 
-def check(archive: zipfile.ZipFile, path: Path, what: str, limits: Limits = DEFAULT_LIMITS) -> list[Member]:
+def check(archive: zipfile.ZipFile, path: Path | str, what: str, limits: Limits = DEFAULT_LIMITS) -> list[Member]:
     """Every member of *archive*, after refusing the archive if any one of them is unsafe."""
     infos = archive.infolist()
     if len(infos) > limits.members:
@@ -111,7 +113,7 @@ def check(archive: zipfile.ZipFile, path: Path, what: str, limits: Limits = DEFA
     return members
 
 
-def _member(info: zipfile.ZipInfo, path: Path, what: str, limits: Limits) -> Member:
+def _member(info: zipfile.ZipInfo, path: Path | str, what: str, limits: Limits) -> Member:
     name = info.filename
     shown = repr(name[:80])
     is_dir = name.endswith("/")
@@ -151,7 +153,7 @@ def extract(
     archive: zipfile.ZipFile,
     members: list[Member],
     dest: Path,
-    path: Path,
+    path: Path | str,
     what: str,
     expected: Mapping[str, str] | None = None,
 ) -> dict[str, str]:

@@ -15,14 +15,14 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__, engines
 from .draft import machine_translate
 from .errors import TransflowError, UsageError
 from .formats import PARSERS
-from .textio import write_atomic
+from .manifest import Manifest
 from .workflow import Article, Pending, Settings, finish, open_resources, start
 
 # Articles drafted together: one MT batch per chunk; the manifest and the MT cache are saved after each.
@@ -61,10 +61,31 @@ class ArticleReport:
 
 
 @dataclass
+class Totals:
+    """One language's counts over a run: what an archive run keeps instead of a report per article."""
+
+    articles: int = 0
+    translated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    segments: int = 0
+    from_mt: int = 0
+    flagged: int = 0
+
+    def add(self, report: ArticleReport) -> None:
+        self.articles += 1
+        setattr(self, report.status, getattr(self, report.status) + 1)
+        self.segments += report.segments
+        self.from_mt += report.from_mt
+        self.flagged += report.flagged
+
+
+@dataclass
 class BatchResult:
-    reports: list[ArticleReport]
+    reports: list[ArticleReport]  # empty when run_batch was asked not to keep them
     sent_to_mt: int = 0
     from_mt_cache: int = 0
+    totals: dict[str, Totals] = field(default_factory=dict)
 
 
 def expand(patterns: Sequence[str]) -> list[Path]:
@@ -87,25 +108,6 @@ def expand(patterns: Sequence[str]) -> list[Path]:
     return unique
 
 
-class Manifest:
-    """What each article × language was last translated from, under ``<state>/manifest.json``."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.entries: dict[str, dict] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        except (OSError, ValueError):
-            self.entries = {}
-
-    def unchanged(self, key: str, fingerprint: str, outputs: list[Path]) -> bool:
-        entry = self.entries.get(key)
-        return bool(entry) and entry["fingerprint"] == fingerprint and all(p.exists() for p in outputs)
-
-    def record(self, key: str, fingerprint: str) -> None:
-        self.entries[key] = {"fingerprint": fingerprint, "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        write_atomic(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True))
-
-
 def _settings_digest(settings: Settings, source_lang: str, target_lang: str, origin: str | None) -> str:
     glossary = repr([(e.terms, e.dnt, e.case_sensitive, e.kind) for e in settings.glossary.entries]) if settings.glossary else ""
     blob = json.dumps(
@@ -121,14 +123,20 @@ def run_batch(
     progress: Callable[[ArticleReport], None] | None = None,
     engine: engines.Engine | None = None,
     chunk_size: int = CHUNK,
+    keep_reports: bool = True,
 ) -> BatchResult:
-    """Translate every article into every target language; never stops for one bad article."""
+    """Translate every article into every target language; never stops for one bad article.
+
+    Without *keep_reports* only the totals are kept, so the memory of an archive run does not grow with it.
+    """
     project = settings.project
     manifest = Manifest(project.manifest)
     result = BatchResult([])
 
     def report(item: ArticleReport) -> None:
-        result.reports.append(item)
+        result.totals.setdefault(item.language, Totals()).add(item)
+        if keep_reports:
+            result.reports.append(item)
         if progress:
             progress(item)
 
@@ -151,6 +159,7 @@ def run_batch(
                     _chunk(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
         finally:
             result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
+            manifest.close()
     return result
 
 

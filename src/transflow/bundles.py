@@ -14,7 +14,9 @@ import re
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from . import archives, models
 from .download import file_sha256
@@ -28,51 +30,71 @@ def export_bundle(out: Path) -> list[models.InstalledModel]:
     installed = sorted(models.installed().values(), key=lambda m: (m.from_code, m.to_code))
     if not installed:
         raise UsageError("no models are installed; nothing to bundle")
-    manifest = {"format": 1, "packages": []}
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp) / "bundle.zip"
-        with zipfile.ZipFile(staging, "w", zipfile.ZIP_DEFLATED) as archive:
-            for model in installed:
-                files = {}
-                for path in sorted(p for p in model.path.rglob("*") if p.is_file()):
-                    name = f"{model.path.name}/{path.relative_to(model.path).as_posix()}"
-                    archive.write(path, name, zipfile.ZIP_STORED if path.name == "model.bin" else None)
-                    files[name] = file_sha256(path)
-                manifest["packages"].append(
-                    {"folder": model.path.name, "from_code": model.from_code, "to_code": model.to_code, "version": model.version, "files": files}
-                )
-            archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+        with open(staging, "wb") as handle:
+            pack(installed, handle)
         write_atomic(out, staging.read_bytes())
     return installed
+
+
+def pack(installed: Sequence[models.InstalledModel], target: BinaryIO, compression: int = zipfile.ZIP_DEFLATED) -> None:
+    """Write the bundle of *installed* into *target* (a file, or a buffer for Ray's object store).
+
+    Weights are stored, not deflated: dense weights do not compress, and import
+    refuses members that inflate like a zip bomb.
+    """
+    manifest: dict = {"format": 1, "packages": []}
+    with zipfile.ZipFile(target, "w", compression) as archive:
+        for model in installed:
+            files = {}
+            for path in sorted(p for p in model.path.rglob("*") if p.is_file()):
+                name = f"{model.path.name}/{path.relative_to(model.path).as_posix()}"
+                archive.write(path, name, zipfile.ZIP_STORED if path.name == "model.bin" else None)
+                files[name] = file_sha256(path)
+            manifest["packages"].append(
+                {"folder": model.path.name, "from_code": model.from_code, "to_code": model.to_code, "version": model.version, "files": files}
+            )
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
 
 
 def import_bundle(bundle: Path, limits: archives.Limits = archives.DEFAULT_LIMITS) -> list[str]:
     """Install every package of *bundle*; returns their labels.
 
-    The manifest must account for every member and every member for the
-    manifest; all files are extracted and checked against their SHA-256
-    before the first package is moved into place, so a damaged bundle
-    installs nothing.
+    Every package is extracted and verified (``unpack``) before the first one
+    is moved into place, so a damaged bundle installs nothing.
     """
     root = models.packages_dir()
     with archives.staging(root) as staging:
-        with archives.open_zip(bundle, BUNDLE) as archive:
-            members = archives.check(archive, bundle, BUNDLE, limits)
-            packages = _manifest(archive, members, bundle)
-            expected = {name: digest for package in packages for name, digest in package["files"].items()}
-            content = [m for m in members if m.name != MANIFEST]
-            archives.extract(archive, content, staging, bundle, BUNDLE, expected)
-        staged = []
-        for package in packages:
-            metadata = models.read_metadata(staging / package["folder"], bundle)
-            if (metadata["from_code"], metadata["to_code"]) != (package["from_code"], package["to_code"]):
-                raise _damaged(bundle, f"package {package['folder']!r} holds {metadata['from_code']}→{metadata['to_code']}, not what the manifest says")
-            staged.append((package, metadata))
-        labels = []
-        for package, metadata in staged:
-            model = models.place(staging / package["folder"], metadata, root, staging)
-            labels.append(model.label)
-    return labels
+        unpacked = unpack(bundle, staging, str(bundle), limits)
+        placed = [
+            models.place(model.path, {"from_code": model.from_code, "to_code": model.to_code, "package_version": model.version}, root, staging)
+            for model in unpacked
+        ]
+    return [model.label for model in placed]
+
+
+def unpack(bundle: Path | BinaryIO, folder: Path, origin: str, limits: archives.Limits = archives.DEFAULT_LIMITS) -> list[models.InstalledModel]:
+    """Extract every package of *bundle* into *folder* (a fresh one), each file checked first.
+
+    The manifest must account for every member and every member for the
+    manifest; each file is checked against its SHA-256 as it streams, and each
+    package's metadata.json must hold the pair the manifest names. *origin*
+    names the bundle in errors.
+    """
+    with archives.open_zip(bundle, BUNDLE, origin) as archive:
+        members = archives.check(archive, origin, BUNDLE, limits)
+        packages = _manifest(archive, members, origin)
+        expected = {name: digest for package in packages for name, digest in package["files"].items()}
+        archives.extract(archive, [m for m in members if m.name != MANIFEST], folder, origin, BUNDLE, expected)
+    unpacked = []
+    for package in packages:
+        metadata = models.read_metadata(folder / package["folder"], origin)
+        if (metadata["from_code"], metadata["to_code"]) != (package["from_code"], package["to_code"]):
+            raise _damaged(origin, f"package {package['folder']!r} holds {metadata['from_code']}→{metadata['to_code']}, not what the manifest says")
+        version = str(metadata.get("package_version", package["version"]))
+        unpacked.append(models.InstalledModel(metadata["from_code"], metadata["to_code"], version, folder / package["folder"]))
+    return unpacked
 
 
 BUNDLE = "a model bundle (made by 'transflow models export-bundle')"
@@ -80,11 +102,11 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MANIFEST_BYTES = 1 << 20
 
 
-def _damaged(bundle: Path, problem: str) -> TransflowError:
+def _damaged(bundle: str, problem: str) -> TransflowError:
     return TransflowError(f"{bundle}: {problem}; the bundle is damaged, nothing was installed (export it again)")
 
 
-def _manifest(archive: zipfile.ZipFile, members: list[archives.Member], bundle: Path) -> list[dict]:
+def _manifest(archive: zipfile.ZipFile, members: list[archives.Member], bundle: str) -> list[dict]:
     """The manifest's packages, after checking it describes exactly the bundle's files."""
     entry = next((m for m in members if m.name == MANIFEST and not m.is_dir), None)
     if entry is None or entry.size > _MANIFEST_BYTES:
@@ -119,7 +141,7 @@ def _manifest(archive: zipfile.ZipFile, members: list[archives.Member], bundle: 
     return packages
 
 
-def _check_package(package: object, bundle: Path) -> None:
+def _check_package(package: object, bundle: str) -> None:
     """One manifest entry: a plain folder name owning a metadata.json, a model and nothing outside itself."""
     if not isinstance(package, dict):
         raise _damaged(bundle, "a package entry of the manifest is not an object")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -152,23 +153,47 @@ def batch(
     report: Optional[Path] = typer.Option(None, "--report", help="Write a JSON report per article and language."),
     wait: float = _WAIT,
     tm: Optional[str] = _TM,
+    ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install 'transflow[ray]'); this machine still reads and writes every file."),
+    ray_address: Optional[str] = typer.Option(
+        None, "--ray-address", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
+    ),
+    device: Optional[str] = typer.Option(None, "--device", help="cpu, or cuda to translate on GPUs (default: [engine] device)."),
 ) -> None:
     """Translate a day's articles in one run: incremental, resumable, one bad article never stops the rest."""
-    from .batch import expand, run_batch
+    from .batch import CHUNK, expand, run_batch
     from .lock import project_lock
 
     _use_tm(tm)
     settings = _settings(to, source, engine, out_dir, glossary, file_format, jobs)
+    if device:
+        settings = replace(settings, engine={**settings.engine, "device": device})
     articles = expand(paths)
-    with project_lock(settings.project.state, wait), _batch_progress(len(articles) * len(settings.target_langs)) as progress:
-        result = run_batch(articles, settings, progress)
-    _batch_summary(result.reports)
+    use_ray = ray or ray_address is not None or state.config.executor == "ray"
+    with _batch_engine(settings, use_ray, ray_address) as mt, project_lock(settings.project.state, wait):
+        with _batch_progress(len(articles) * len(settings.target_langs)) as progress:
+            chunk = mt.chunk_size(CHUNK) if mt else CHUNK
+            result = run_batch(articles, settings, progress, engine=mt, chunk_size=chunk, keep_reports=report is not None)
+    _batch_summary(result.totals)
     out.print(f"MT: {result.sent_to_mt} sentences sent to the engine, {result.from_mt_cache} taken from the MT cache", markup=False)
     if report is not None:
         write_atomic(report, json.dumps([r.as_dict() for r in result.reports], ensure_ascii=False, indent=2) + "\n")
-    failed = [r for r in result.reports if r.status == "failed"]
+    failed = sum(t.failed for t in result.totals.values())
     if failed:
-        raise TransflowError(f"{len(failed)} of {len(result.reports)} article translations failed; see the lines above")
+        raise TransflowError(f"{failed} of {sum(t.articles for t in result.totals.values())} article translations failed; see the lines above")
+
+
+def _batch_engine(settings, use_ray: bool, address: str | None):
+    """Ray workers for the batch's MT (connected before anything is written), or None for this machine's engine."""
+    from contextlib import nullcontext
+
+    if not use_ray or settings.engine.get("name", "argos") != "argos":
+        return nullcontext()
+    from .engines.argos import ArgosSettings
+    from .engines.ray_pool import RayOptions, ray_engine
+
+    cfg = state.config
+    options = RayOptions(cfg.ray_address if address is None else address, cfg.ray_workers, cfg.ray_worker_cpus, cfg.ray_models)
+    return ray_engine(ArgosSettings.from_mapping(settings.engine), [(settings.source_lang, t) for t in settings.target_langs], options)
 
 
 def _batch_progress(total: int):
@@ -203,13 +228,10 @@ def _batch_progress(total: int):
     return context()
 
 
-def _batch_summary(reports) -> None:
+def _batch_summary(totals) -> None:
     table = Table("language", "articles", "translated", "skipped (unchanged)", "failed", "segments", "machine drafts", "flagged")
-    for lang in dict.fromkeys(r.language for r in reports):
-        rows = [r for r in reports if r.language == lang]
-        count = lambda status: str(sum(r.status == status for r in rows))  # noqa: E731
-        total = lambda key: str(sum(getattr(r, key) for r in rows))  # noqa: E731
-        table.add_row(lang, str(len(rows)), count("translated"), count("skipped"), count("failed"), total("segments"), total("from_mt"), total("flagged"))
+    for lang, t in totals.items():
+        table.add_row(lang, *map(str, (t.articles, t.translated, t.skipped, t.failed, t.segments, t.from_mt, t.flagged)))
     out.print(table)
 
 

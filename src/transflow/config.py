@@ -73,6 +73,8 @@ max_batch_size = 32
 inter_threads = 0
 intra_threads = 0
 compute_type = "auto"
+# "cpu", or "cuda" to translate on GPUs (a CUDA build of CTranslate2).
+device = "cpu"
 
 [memory]
 # The project translation memory; reviewed sentences are learnt by
@@ -91,6 +93,19 @@ disable = []
 [build]
 # Refuse to build an article with fewer reviewed segments than this percentage.
 min_translated = 80
+
+[batch]
+# Where "transflow batch" translates: "local" (this machine) or "ray" (a Ray
+# cluster; pip install 'transflow[ray]'). This machine still reads and writes every file.
+executor = "local"
+# The Ray cluster to join: "auto" (the one 'ray start' runs on this machine),
+# HOST:PORT of its head node, or "" (RAY_ADDRESS if set, else start one here).
+ray_address = ""
+# Workers: 0 = as many as the cluster holds; CPUs per worker, 0 = up to 4 (one model replica each).
+ray_workers = 0
+ray_worker_cpus = 0
+# A folder of model packages every node sees at the same path; "" = shipped from this machine.
+ray_models = ""
 """
 
 
@@ -112,6 +127,11 @@ class Config:
     fuzzy_threshold: float
     qa_disabled: list[str]
     file: Path | None = None  # the transflow.toml read, if any
+    executor: str = "local"
+    ray_address: str = ""
+    ray_workers: int = 0
+    ray_worker_cpus: int = 0
+    ray_models: Path | None = None
 
     def path(self, relative: Path) -> Path:
         """*relative* resolved against the project root (kept relative when the root is the current folder)."""
@@ -185,6 +205,14 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         raise UsageError(f"{origin}: {err}") from None
     except (TypeError, ValueError):
         raise UsageError(f"{origin}: build.min_translated and memory.fuzzy_threshold must be numbers from 0 to 100") from None
+    batch = data["batch"]
+    unknown_batch = sorted(set(batch) - set(tomllib.loads(TEMPLATE)["batch"]))
+    if unknown_batch:
+        raise UsageError(f"{origin}: unknown setting [batch] {unknown_batch[0]}; see 'transflow init'")
+    if batch["executor"] not in ("local", "ray"):
+        raise UsageError(f'{origin}: [batch] executor = {batch["executor"]!r}; use "local" or "ray"')
+    if not all(isinstance(batch[key], int) and batch[key] >= 0 for key in ("ray_workers", "ray_worker_cpus")):
+        raise UsageError(f"{origin}: [batch] ray_workers and ray_worker_cpus must be whole numbers (0 = automatic)")
     config = Config(
         root=root,
         source=source,
@@ -201,8 +229,13 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         memory=memory,
         fuzzy_threshold=fuzzy_threshold,
         qa_disabled=[str(name) for name in data["qa"].get("disable", [])],
+        executor=str(batch["executor"]),
+        ray_address=str(batch["ray_address"]),
+        ray_workers=batch["ray_workers"],
+        ray_worker_cpus=batch["ray_worker_cpus"],
     )
     config.memory = config.memory if is_server(config.memory) else config.path(Path(config.memory))
     config.models = config.path(Path(paths["models"])) if paths.get("models") else None
     config.glossaries = [config.path(Path(p)) for p in glossary.get("files", [])]
+    config.ray_models = config.path(Path(batch["ray_models"])) if batch["ray_models"] else None
     return config

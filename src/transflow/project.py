@@ -135,7 +135,7 @@ class Project:
 
     @property
     def manifest(self) -> Path:
-        return self.state / "manifest.json"
+        return self.state / "manifest.sqlite"
 
     @property
     def mt_cache(self) -> Path:

@@ -25,6 +25,7 @@ class ArgosSettings:
     batching and threads follow benchmarks/mt_throughput.py: batches of 32
     sentences, and by default (0) one translator replica per core, up to 4,
     each with the remaining cores, which beat one replica using every core.
+    On ``device = "cuda"`` one translator batches on the GPU (each Ray worker gets its own GPU).
     """
 
     beam_size: int = 4
@@ -32,8 +33,13 @@ class ArgosSettings:
     inter_threads: int = 0
     intra_threads: int = 0
     compute_type: str = "auto"
+    device: str = "cpu"
     length_penalty: float = 0.2
     max_decoding_length: int = 256
+
+    def __post_init__(self) -> None:
+        if self.device not in ("cpu", "cuda"):
+            raise UsageError(f"engine setting device = {self.device!r}: use cpu or cuda")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ArgosSettings:
@@ -70,12 +76,18 @@ class _LoadedModel:
 
             self.sentencepiece = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
         cores = os.cpu_count() or 1
-        inter = settings.inter_threads or min(4, cores)
+        inter = settings.inter_threads or (1 if settings.device == "cuda" else min(4, cores))
         intra = settings.intra_threads or max(1, cores // inter)
-        options = {"device": "cpu", "inter_threads": inter, "intra_threads": intra}
+        options = {"device": settings.device, "inter_threads": inter, "intra_threads": intra}
         if settings.compute_type != "auto":
             options["compute_type"] = settings.compute_type
-        self.translator = ctranslate2.Translator(str(Path(model.path) / "model"), **options)
+        try:
+            self.translator = ctranslate2.Translator(str(Path(model.path) / "model"), **options)
+        except (RuntimeError, ValueError) as err:
+            raise UsageError(
+                f"{model.path}: CTranslate2 cannot load the {model.label} model on device {settings.device} ({err}); "
+                f"check the model and the device, or use --device cpu"
+            ) from None
 
     def decode(self, tokens: list[str]) -> str:
         if self.target_prefix and tokens and tokens[0] == self.target_prefix:

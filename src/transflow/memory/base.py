@@ -60,6 +60,7 @@ class Row:
 COLUMNS = "norm_key, target_key, source_lang, target_lang, source, target, origin, article, prev, next, created, updated"
 UNIT_COLUMNS = "id, source_lang, target_lang, source, target, origin, article, prev, next, created, updated"
 EXPORT_BATCH = 5_000
+SETTLE_AFTER = 10_000  # units written in one session before closing compacts the index
 
 
 def _now() -> str:
@@ -85,6 +86,7 @@ class Memory(ABC):
     """A translation memory; use it as a context manager so its connection is closed."""
 
     location: str
+    _written = 0
 
     def __enter__(self) -> Memory:
         return self
@@ -92,14 +94,18 @@ class Memory(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the connection; after a bulk write (tm import, tm copy), first settle the index for fast lookups."""
+        if self._written >= SETTLE_AFTER:
+            self._settle()
+        self._disconnect()
 
     def add(self, units: Iterable[TMUnit]) -> int:
         """Store *units* in one transaction; an existing (source, target) pair is refreshed, not duplicated."""
         rows = prepare(units)
         if rows:
             self._store(rows)
+            self._written += len(rows)
         return len(rows)
 
     def exact(self, source_lang: str, target_lang: str, text: str, prev: str = "", next_: str = "") -> TMMatch | None:
@@ -123,16 +129,33 @@ class Memory(ABC):
 
         norm = normalize(text)
         keys = index.term_keys(source_lang, target_lang, norm)
-        if not keys:
+        chosen = index.choose(keys, self._term_counts(keys))
+        if not chosen:
             return None
         best: tuple[float, int, TMUnit] | None = None
-        for id_, unit in self._candidates(keys):
+        for id_, unit in self._candidates(chosen):
             if (unit.source_lang, unit.target_lang) != (source_lang, target_lang):
                 continue
             score = fuzz.ratio(norm, normalize(unit.source), score_cutoff=threshold)
             if score and (best is None or (score, id_) > best[:2]):
                 best = (score, id_, unit)
         return TMMatch(best[2], int(best[0])) if best else None
+
+    def _term_counts(self, keys: list[int]) -> dict[int, int]:
+        """Capped posting counts of *keys*. A term once common stays common (units are never removed),
+        so common terms are remembered and never counted again: with Zipf's law, most terms of most sentences."""
+        common: set[int] = self.__dict__.setdefault("_common", set())
+        rare = [key for key in keys if key not in common]
+        counts = self._counts(rare) if rare else {}
+        common.update(key for key, count in counts.items() if count >= index.COUNTED)
+        return {key: counts.get(key, index.COUNTED) for key in keys}
+
+    @abstractmethod
+    def _disconnect(self) -> None: ...
+
+    @abstractmethod
+    def _settle(self) -> None:
+        """Compact the index after many writes (merge FTS5 segments; vacuum for index-only scans)."""
 
     @abstractmethod
     def _store(self, rows: Sequence[Row]) -> None:
@@ -142,8 +165,12 @@ class Memory(ABC):
     def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]: ...
 
     @abstractmethod
-    def _candidates(self, keys: Sequence[int]) -> list[tuple[int, TMUnit]]:
-        """The index's most voted units for these term keys (index.py says how they are chosen)."""
+    def _counts(self, keys: Sequence[int]) -> dict[int, int]:
+        """Postings per term key, counted up to index.COUNTED."""
+
+    @abstractmethod
+    def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
+        """The index.CANDIDATES units most voted for by the chosen terms (index.READ newest postings each; ties: newest)."""
 
     @abstractmethod
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
@@ -152,23 +179,6 @@ class Memory(ABC):
     @abstractmethod
     def stats(self) -> list[tuple[str, str, int, int, int]]:
         """(source, target, units, human, machine) per language pair."""
-
-
-# The candidate query, the same on both backends but for how a list is passed
-# ({keys}: SQLite's "?, ?, …", PostgreSQL's "ANY(%s)"): the known terms ranked
-# rarest first, a prefix of them within the postings budget, and their votes.
-CANDIDATES_SQL = f"""
-WITH known AS (
-    SELECT term, row_number() OVER (ORDER BY df, term) AS rank, sum(df) OVER (ORDER BY df, term) AS reach
-    FROM tm_terms WHERE term {{keys}}
-), chosen AS (
-    SELECT term FROM known WHERE rank <= {index.MAX_TERMS} AND (rank <= {index.MIN_TERMS} OR reach <= {index.POSTINGS_BUDGET})
-), votes AS (
-    SELECT p.unit, count(*) AS n FROM chosen c {{join}} tm_postings p ON p.term = c.term
-    GROUP BY p.unit ORDER BY n DESC, p.unit DESC LIMIT {index.CANDIDATES}
-)
-SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))} FROM votes v JOIN tm_units u ON u.id = v.unit
-"""
 
 
 def unit_of(row: Sequence) -> tuple[int, TMUnit]:

@@ -1,19 +1,20 @@
 """The TM's candidate index: which units can be similar to a sentence, without scanning them all.
 
-Each unit is indexed under its distinct *terms*: lower-cased words and word
-pairs for spaced scripts (English, Vietnamese: one syllable per word), and
-character bigrams and trigrams of Japanese/Chinese runs, which have no spaces. A lookup takes the
-sentence's rarest terms first (the fewest postings, the most telling, as
-BM25's inverse document frequency says), stops at a budget of postings, and
-lets each chosen term vote for the units holding it; only the most voted are
-scored with rapidfuzz. Chosen over an FTS5 trigram index by measurement
-(README, "Translation memory"): a sentence has ~20 words but ~100
-trigrams, and trigrams are common even in rare words, so trigram postings
-were ten times as many to write and to read.
+Each unit is filed under its distinct *terms*: lower-cased words and pairs of
+adjacent words for spaced scripts (English; Vietnamese, one syllable per
+word), character bigrams and trigrams where Japanese/Chinese has no spaces.
+A lookup counts each term's postings up to COUNTED, takes the CHOSEN rarest
+(the most telling, as BM25's inverse document frequency says), lets each
+vote for the units holding it (its READ newest postings at most), and
+scores only the CANDIDATES most voted with rapidfuzz, so no lookup scans the
+memory. Chosen by measurement over an FTS5 trigram index (~100 trigrams per
+sentence, common even in rare words) and pg_trgm: see README, "Translation
+memory".
 
-Terms are stored as 32-bit CRCs of language pair + term: a stateless key any
-writer computes without a dictionary round trip. Two terms sharing a CRC only
-merge their postings (a candidate too many, never one lost).
+Term keys are 32-bit: a CRC of language pair + token, n-grams mixed from
+their tokens' keys. Any writer computes them without a dictionary round
+trip; two terms sharing a key only merge their postings (a candidate too
+many, never one lost).
 """
 
 from __future__ import annotations
@@ -22,48 +23,43 @@ import re
 import zlib
 from hashlib import blake2b
 
-MIN_TERMS = 5
-MAX_TERMS = 10
-POSTINGS_BUDGET = 30_000
-CANDIDATES = 40
+CHOSEN = 10  # terms that vote
+COUNTED = 300  # postings counted per term to rank terms: beyond this a term is simply "common"
+READ = 2_000  # postings read per chosen term, newest first: bounds a lookup when every term is common
+CANDIDATES = 40  # most voted units scored with rapidfuzz
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶー"
+_UNSPACED = re.compile(f"[{_CJK}]")
 _WORD = re.compile(r"\w+")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶー]+")
+_WORD_OR_CHAR = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+_MASK = 0xFFFFFFFF
+_M1, _M2 = 0x9E3779B1, 0x85EBCA77  # odd multipliers: n-gram keys mixed from their tokens' keys
 
 
-def terms(norm: str) -> list[str]:
-    """The distinct index terms of a normalized sentence.
-
-    Words and pairs of adjacent words; in Japanese/Chinese runs, character
-    bigrams and trigrams instead. The pairs matter when every word is common
-    ("he said that the …"): word order is what tells sentences apart, and
-    rapidfuzz's ratio is order-sensitive too.
-    """
-    words = _WORD.findall(norm.lower())
-    if not _UNSPACED.search(norm):
-        return list(dict.fromkeys([*words, *map(" ".join, zip(words, words[1:]))]))
-    found: list[str] = []
-    for word in words:
-        position = 0
-        for run in _UNSPACED.finditer(word):
-            if run.start() > position:
-                found.append(word[position : run.start()])
-            text = run.group()
-            found.extend([text[i : i + n] for n in (2, 3) for i in range(len(text) - n + 1)] if len(text) > 1 else [text])
-            position = run.end()
-        if position < len(word):
-            found.append(word[position:])
-    return list(dict.fromkeys(found))
+def tokens(norm: str) -> tuple[list[str], bool]:
+    """The lower-cased words of a sentence, each Japanese/Chinese character a token of its own; and whether it had any."""
+    lowered = norm.lower()
+    if _UNSPACED.search(lowered):
+        return _WORD_OR_CHAR.findall(lowered), True
+    return _WORD.findall(lowered), False
 
 
 _KEYS: dict[tuple[str, str], dict[str, int]] = {}
-_KEYS_KEPT = 1_000_000  # terms whose keys are remembered per pair (Zipf: most lookups hit the common ones)
+_KEYS_KEPT = 1_000_000  # token keys remembered per pair (Zipf: most tokens are the common ones)
 
 
 def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
-    """The posting keys of a sentence's terms in one language pair (distinct, unsigned 32-bit)."""
+    """The distinct posting keys of a sentence's terms in one language pair (unsigned 32-bit).
+
+    Terms are words and pairs of adjacent words; in Japanese/Chinese runs,
+    character bigrams and trigrams. The pairs matter when every word is
+    common ("he said that the …"): word order tells such sentences apart, and
+    rapidfuzz's ratio is order-sensitive too. A token's key is a CRC of the
+    language pair and the token; an n-gram's key is mixed from its tokens'
+    keys, so no n-gram string is ever built. Longer n-grams come first.
+    """
+    found, unspaced = tokens(norm)
     known = _KEYS.setdefault((source_lang, target_lang), {})
-    found = terms(norm)
     keys = list(map(known.get, found))
     if None in keys:
         if len(known) > _KEYS_KEPT:
@@ -72,7 +68,21 @@ def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
         for i, key in enumerate(keys):
             if key is None:
                 keys[i] = known[found[i]] = zlib.crc32(found[i].encode(), seed)
-    return list(dict.fromkeys(keys))
+    pairs = [(a * _M1 ^ b) & _MASK for a, b in zip(keys, keys[1:])]
+    if unspaced:
+        triples = [(a * _M1 ^ b * _M2 ^ c) & _MASK for a, b, c in zip(keys, keys[1:], keys[2:])]
+        return list(dict.fromkeys(triples + pairs or keys))
+    return list(dict.fromkeys(pairs + keys))
+
+
+def choose(keys: list[int], counts: dict[int, int]) -> list[int]:
+    """The CHOSEN rarest of *keys* present in the TM, given their (capped) posting counts.
+
+    Ties (common terms all count COUNTED) go to the longer n-grams, which
+    term_keys lists first: a pair of common words is rarer than either word.
+    """
+    ranked = sorted((counts[key], position) for position, key in enumerate(keys) if counts[key])
+    return [keys[position] for _, position in ranked[:CHOSEN]]
 
 
 def key64(*parts: str) -> int:

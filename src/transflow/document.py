@@ -270,6 +270,7 @@ class Unit:
     origin_detail: str = ""  # e.g. the engine and model, or the TM score and remembered source
     block: str | None = None  # the kind of block the sentence is in (paragraph, heading…)
     problems: list[UnitProblem] = field(default_factory=list)
+    line: int | None = None  # the line of the unit in the PO/XLIFF file it was read from, for messages
 
     def __post_init__(self) -> None:
         if self.state is None:

@@ -35,6 +35,20 @@ def parse_list(value: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def base(code: str | None) -> str | None:
+    """The language of a tag as files write it (``vi_VN``, ``vi-VN``, ``ja-JP``) → ``vi``, ``ja``.
+
+    Translation files name a locale; transflow's languages are bare codes, so
+    a ``Language: vi_VN`` PO is a ``vi`` file. An unknown tag is kept as it is.
+    """
+    if not code:
+        return None
+    try:
+        return locale(code.strip()).language
+    except UsageError:
+        return code.strip()
+
+
 def english_name(code: str) -> str:
     return locale(code).get_display_name("en") or code
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import engines, markup
+from . import engines, languages, markup
 from .build import BuildResult, build, refusal
 from .document import CODES_DAMAGED, Document, Segment, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
@@ -207,7 +207,7 @@ def build_article(article_path: Path, translations: Path, target_lang: str, defa
     """
     doc = parse_file(article_path)
     catalog, problems = exchange.read(translations)
-    if catalog.language and catalog.language != target_lang:
+    if catalog.language and catalog.language != languages.base(target_lang):
         raise TransflowError(f"{translations}: is a {catalog.language} file, not {target_lang}; give the {target_lang} file with --from")
     source_lang = catalog.source_language or default_source_lang
     segments = segments_of(doc, source_lang)

@@ -36,7 +36,8 @@ class Catalog:
     language: str | None = None
     header: dict[str, str] = field(default_factory=dict)
     obsolete: list[Unit] = field(default_factory=list)
-    entries_text: str | None = None  # the entries as the file held them (rendered by its format), to keep its dates if unchanged
+    entries_text: str | None = None  # what the file's entries said (po.fingerprint), to keep its dates if unchanged
+    header_comment: str | None = None  # the comment above a PO header, kept as the file had it
 
     def by_source(self) -> dict[str, Unit]:
         return {unit.source: unit for unit in self.units}

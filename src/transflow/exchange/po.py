@@ -2,8 +2,9 @@
 
 The header carries what Poedit and msgfmt need (Language, Plural-Forms from
 babel, UTF-8) plus X-Source-Language so that ``build`` knows how the source
-was segmented. Entries keep document order and polib's standard wrapping, and
-a re-run that changes nothing rewrites the same bytes, so diffs stay small.
+was segmented. polib reads; po_text writes as msgcat and Poedit do. Entries
+keep document order, and a re-run that changes nothing rewrites the same
+bytes, so diffs stay small.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .. import __version__, languages
 from ..document import Unit
 from ..errors import TransflowError
 from ..textio import read_text, write_atomic
-from . import facts, states
+from . import facts, po_text, states
 from .catalog import Catalog, ExchangeFormat, duplicates
 
 
@@ -50,7 +51,7 @@ def read(path: Path) -> Catalog:
     except (OSError, ValueError, UnicodeDecodeError) as err:
         raise TransflowError(f"{path}: malformed PO file ({_one_line(err)}); fix it in Poedit or check it with msgfmt --check") from None
     for group in (False, True):
-        entries = [entry for entry in po if entry.obsolete is group]
+        entries = [entry for entry in po if bool(entry.obsolete) is group]
         repeated = duplicates([(entry.msgctxt, entry.msgid) for entry in entries])
         if repeated is not None:
             entry = entries[repeated]
@@ -59,11 +60,12 @@ def read(path: Path) -> Catalog:
     obsolete = [_unit(entry) for entry in po if entry.obsolete]
     return Catalog(
         units,
-        po.metadata.get("X-Source-Language") or None,
-        po.metadata.get("Language") or None,
+        languages.base(po.metadata.get("X-Source-Language")),
+        languages.base(po.metadata.get("Language")),
         dict(po.metadata),
         obsolete,
-        _entries_text(po),
+        fingerprint(units, obsolete),
+        po.header,
     )
 
 
@@ -87,6 +89,7 @@ def _unit(entry: polib.POEntry) -> Unit:
         occurrences=[(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()],
         translator_comment=entry.tcomment or "",
         previous_source=entry.previous_msgid,
+        line=entry.linenum,
     )
     facts.absorb(unit, entry.comment.splitlines() if entry.comment else [])
     unit.state = states.read_po(unit.target, "fuzzy" in entry.flags, unit.origin, unit.previous_source)
@@ -94,66 +97,73 @@ def _unit(entry: polib.POEntry) -> Unit:
 
 
 def write(path: Path, catalog: Catalog, article: str) -> None:
-    """Write *catalog*, the translation of *article*, atomically.
+    """Write *catalog*, the translation of *article*, atomically, formatted as msgcat (and so Poedit) does.
 
-    The header dates change only when the entries differ from those the
-    catalog was read with, so a re-run with nothing to do rewrites the same bytes.
+    When the entries are those the catalog was read with, the header is kept
+    as the file had it (dates, generator, whatever Poedit added), so a re-run
+    with nothing to do, or one after a Poedit save, rewrites the same bytes.
     """
-    po = polib.POFile(wrapwidth=78)
-    po.header = f"{languages.english_name(catalog.language or '')} translation of {article}."
-    po.metadata = _header(catalog, Path(article).stem)
-    for unit in catalog.units:
-        po.append(_entry(unit))
-    for unit in catalog.obsolete:
-        entry = _entry(unit)
-        entry.obsolete = True
-        entry.occurrences = []
-        po.append(entry)
-    if catalog.entries_text == _entries_text(po) and catalog.header.get("PO-Revision-Date"):
-        po.metadata["POT-Creation-Date"] = catalog.header.get("POT-Creation-Date", po.metadata["POT-Creation-Date"])
-        po.metadata["PO-Revision-Date"] = catalog.header["PO-Revision-Date"]
-    text = str(po)
-    write_atomic(path, text if text.endswith("\n") else text + "\n")
+    entries = render_units(catalog.units, catalog.obsolete)
+    unchanged = bool(catalog.header) and catalog.entries_text == fingerprint(catalog.units, catalog.obsolete)
+    comment = catalog.header_comment
+    if comment is None:
+        comment = f"{languages.english_name(catalog.language or '')} translation of {article}."
+    header = "".join(f"{key}: {value}\n" for key, value in _header(catalog, Path(article).stem, unchanged).items())
+    text = po_text.render_entry(po_text.Entry("", header, translator_comments=[comment] if comment else []))
+    write_atomic(path, text + ("\n" + entries if entries else ""))
 
 
-def _entries_text(po: polib.POFile) -> str:
-    return "".join(str(entry) for entry in po)
+def render_units(units: list[Unit], obsolete: list[Unit]) -> str:
+    """The entries of a PO file (without its header) as they are written."""
+    return po_text.render([_entry(unit) for unit in units] + [_entry(unit, obsolete=True) for unit in obsolete])
 
 
-def _header(catalog: Catalog, project: str) -> dict[str, str]:
+def fingerprint(units: list[Unit], obsolete: list[Unit]) -> str:
+    """What the entries say, whatever an editor did to the wrapping of their comments (polib wraps them, Poedit not)."""
+    entries = [_entry(unit) for unit in units] + [_entry(unit, obsolete=True) for unit in obsolete]
+    for entry in entries:
+        entry.extracted_comments = [" ".join(" ".join(entry.extracted_comments).split())]
+        entry.translator_comments = [" ".join(" ".join(entry.translator_comments).split())]
+    return po_text.render(entries)
+
+
+def _header(catalog: Catalog, project: str, unchanged: bool) -> dict[str, str]:
+    """The header fields: the file's own, in its order, with ours set; dates and generator change with the entries."""
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     old = catalog.header
     language = catalog.language or ""
-    return {
+    fields = {
         "Project-Id-Version": old.get("Project-Id-Version", project),
         "Report-Msgid-Bugs-To": old.get("Report-Msgid-Bugs-To", ""),
-        "POT-Creation-Date": now,
-        "PO-Revision-Date": now,
+        "POT-Creation-Date": old.get("POT-Creation-Date", now) if unchanged else now,
+        "PO-Revision-Date": old.get("PO-Revision-Date", now) if unchanged else now,
         "Last-Translator": old.get("Last-Translator", ""),
         "Language-Team": old.get("Language-Team", f"{languages.english_name(language)} <>"),
-        "Language": language,
+        "Language": old["Language"] if languages.base(old.get("Language")) == language else language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": languages.plural_forms(language),
-        "X-Source-Language": catalog.source_language or "",
-        "X-Generator": f"transflow {__version__}",
+        "Plural-Forms": old.get("Plural-Forms") or languages.plural_forms(language),
+        "X-Source-Language": old["X-Source-Language"] if languages.base(old.get("X-Source-Language")) == catalog.source_language else catalog.source_language or "",
+        "X-Generator": old.get("X-Generator", f"transflow {__version__}") if unchanged else f"transflow {__version__}",
     }
+    ordered = {key: fields.get(key, value) for key, value in old.items()}
+    return {**ordered, **{key: value for key, value in fields.items() if key not in ordered}}
 
 
-def _entry(unit: Unit) -> polib.POEntry:
-    entry = polib.POEntry(
+def _entry(unit: Unit, obsolete: bool = False) -> po_text.Entry:
+    fuzzy = states.WRITE[unit.state].po_fuzzy
+    return po_text.Entry(
         msgid=unit.source,
         msgstr=unit.target,
         msgctxt=unit.context,
-        occurrences=[(path, str(line)) for path, line in unit.occurrences],
-        comment="\n".join(facts.comments(unit)),
-        tcomment=unit.translator_comment,
-        previous_msgid=unit.previous_source if unit.fuzzy else None,
+        translator_comments=[unit.translator_comment] if unit.translator_comment else [],
+        extracted_comments=facts.comments(unit),
+        references=unit.occurrences,
+        flags=["fuzzy"] if fuzzy else [],
+        previous_msgid=unit.previous_source if fuzzy else None,
+        obsolete=obsolete,
     )
-    if states.WRITE[unit.state].po_fuzzy:
-        entry.flags.append("fuzzy")
-    return entry
 
 
 FORMAT = ExchangeFormat("po", (".po",), "PO for Poedit", lambda path: (read(path), []), lambda path, catalog, article, datatype: write(path, catalog, article))

@@ -1,26 +1,28 @@
-"""XLIFF 1.2 and 2.0 for CAT tools (OmegaT, memoQ, Trados, Okapi): Units to files and back.
+"""XLIFF 1.2 and 2.0 for CAT tools (OmegaT, memoQ, Trados, Okapi) and Poedit: Units to files and back.
 
 One ``<file>`` per article, a group per block, one unit per distinct source
-sentence with a stable id (a hash of its text). Inline codes become
-``<bpt>``/``<ept>``/``<ph>`` (1.2) or ``<pc>``/``<ph>`` with ``<originalData>``
-(2.0) carrying the exact Markdown or HTML, so CAT tools protect them and the
-round trip is lossless. States follow the standard: machine drafts are
-``needs-review-translation`` + ``mt-suggestion`` (1.2) or ``initial`` (2.0),
-reviewed ones ``translated``. A unit whose inline codes a translator damaged
-is reported by id and kept out of the build. Sentences the article no longer
-uses travel in a group marked ``translate="no"``, as PO obsolete entries do.
-"""
+sentence with a stable id (a hash of its text). Inline codes become ``<x/>``
+placeholders whose ``equiv-text`` is the exact Markdown or HTML (1.2: the one
+form Poedit shows as a placeholder) or ``<pc>``/``<ph>`` with
+``<originalData>`` (2.0), so tools protect them and the round trip is
+lossless; ``<bpt>``/``<ept>``/``<ph>`` from other tools are read too. States
+come from the one table in states.py. A unit whose inline codes a translator
+damaged is reported by id and kept out of the build. Sentences the article no
+longer uses travel in a group marked ``translate="no"`` (each unit marked too),
+as PO obsolete entries do. A source repeated with two different translations
+is refused, as a duplicate PO entry is."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .. import languages
 from ..document import CODES_DAMAGED, CodeKind, InlineCode, State, Unit, UnitProblem
 from ..errors import TransflowError
 from ..textio import write_atomic
@@ -29,6 +31,7 @@ from . import facts, states
 from .catalog import Catalog, ExchangeFormat
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF11 = "urn:oasis:names:tc:xliff:document:1.1"  # translate-toolkit's po2xliff writes 1.1; read as 1.2
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 OBSOLETE = "obsolete"
@@ -46,13 +49,13 @@ def unit_id(unit: Unit) -> str:
 
 @dataclass(frozen=True)
 class _Code:
-    number: int
+    number: int  # shared by an opening code and its closing one (XLIFF 2.0 pc/sc/ec ids)
     code: InlineCode
     raw: str
+    index: int  # this code's own number in the source (XLIFF 1.2 x ids)
 
     @property
     def tag_id(self) -> int:
-        """bpt/ept share the number of the opening code."""
         return self.number
 
 
@@ -65,7 +68,7 @@ def _source_pieces(text: str, codes: Sequence[InlineCode]) -> list[str | _Code]:
         number = n
         if code.pair is not None:
             number = numbers.setdefault(code.pair, n)
-        pieces.append(_Code(number, code, text[code.start : code.end]))
+        pieces.append(_Code(number, code, text[code.start : code.end], n))
         cursor = code.end
     pieces.append(text[cursor:])
     return [p for p in pieces if p != ""]
@@ -191,7 +194,19 @@ def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
         etree.SubElement(previous, q("target")).text = unit.target
 
 
+_CTYPES = {CodeKind.OPEN: "x-open", CodeKind.CLOSE: "x-close"}
+_KINDS = {value: kind for kind, value in _CTYPES.items()}
+
+
 def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
+    """Every code an ``<x/>`` whose ``equiv-text`` is its exact markup.
+
+    Poedit's 1.2 reader turns only ``<x>`` and ``<g>`` into placeholders (it
+    shows ``equiv-text``) and would show ``<bpt>``/``<ept>``/``<ph>`` as raw
+    escaped XML; ``<g>`` cannot hold the markup of its two ends. CAT tools
+    protect ``<x>`` as they protect ``<bpt>``. ``ctype`` says which codes open
+    and close a pair; pairs nest in the source, so that is enough to pair them.
+    """
     last = None
     for piece in pieces:
         if isinstance(piece, str):
@@ -200,10 +215,11 @@ def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
             else:
                 last.tail = (last.tail or "") + piece
             continue
-        kind = piece.code.kind
-        tag = "bpt" if kind is CodeKind.OPEN and piece.code.pair is not None else "ept" if kind is CodeKind.CLOSE and piece.code.pair is not None else "ph"
-        last = etree.SubElement(element, q(tag), id=str(piece.tag_id))
-        last.text = piece.raw
+        last = etree.SubElement(element, q("x"), id=str(piece.index))
+        kind = piece.code.kind if piece.code.pair is not None else CodeKind.STANDALONE
+        if kind in _CTYPES:
+            last.set("ctype", _CTYPES[kind])
+        last.set("equiv-text", piece.raw)
 
 
 def _build20(catalog: Catalog, article: str, datatype: str) -> etree._Element:
@@ -325,22 +341,27 @@ class _Text:
     text: str
     codes: list[InlineCode]
     ids: Counter
+    by_id: dict[str, tuple[str, CodeKind, int | None]] = field(default_factory=dict)  # XLIFF 1.2 <x> codes of a source
 
 
 def read(path: Path) -> tuple[Catalog, list[str]]:
     """The catalog in an XLIFF 1.2 or 2.0 file, and the units whose codes were damaged."""
     root = parse_xml(path, "XLIFF file").getroot()
     namespace = etree.QName(root).namespace
-    if etree.QName(root).localname != "xliff" or namespace not in (XLIFF12, XLIFF20):
+    if etree.QName(root).localname != "xliff" or namespace not in (XLIFF11, XLIFF12, XLIFF20):
         raise TransflowError(f"{path}:{root.sourceline}: not an XLIFF 1.2 or 2.0 file; export it from your CAT tool as XLIFF")
-    reader = _read12 if namespace == XLIFF12 else _read20
-    return reader(root, path)
+    if namespace == XLIFF20:
+        return _read20(root, path)
+    return _read12(root, path, namespace)
 
 
-def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None) -> _Text:
+def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None, known: _Text | None = None) -> _Text:
+    """The native text of a source or target; *known* is the source a target's ``<x>`` codes refer to."""
     pieces: list[str] = []
     codes: list[InlineCode] = []
     ids: Counter = Counter()
+    by_id: dict[str, tuple[str, CodeKind, int | None]] = {}
+    open_pairs: list[int] = []
     length = 0
 
     def emit(text: str) -> None:
@@ -348,11 +369,29 @@ def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None)
         pieces.append(text)
         length += len(text)
 
-    def code(raw: str, kind: CodeKind, ident: str) -> None:
-        pair = int(ident) if ident.isdigit() and kind is not CodeKind.STANDALONE else None
+    def code(raw: str, kind: CodeKind, ident: str, pair: int | None = None) -> None:
+        if pair is None and ident.isdigit() and kind is not CodeKind.STANDALONE:
+            pair = int(ident)
         codes.append(InlineCode(length, length + len(raw), kind, pair))
         ids[f"{kind.value}:{ident}"] += 1
         emit(raw)
+
+    def placeholder(child: etree._Element, ident: str) -> None:
+        """An XLIFF 1.2 ``<x>``: its markup is its equiv-text, or the source's code of the same id."""
+        if known is not None and ident in known.by_id:
+            raw, kind, pair = known.by_id[ident]
+            code(child.get("equiv-text", raw), kind, ident, pair)
+            return
+        kind = _KINDS.get(child.get("ctype", ""), CodeKind.STANDALONE)
+        pair = None
+        if kind is CodeKind.OPEN:
+            pair = int(ident) if ident.isdigit() else len(codes) + 1
+            open_pairs.append(pair)
+        elif kind is CodeKind.CLOSE:
+            pair = open_pairs.pop() if open_pairs else None
+        raw = child.get("equiv-text", "")
+        by_id[ident] = (raw, kind, pair)
+        code(raw, kind, ident, pair)
 
     def walk(node: etree._Element) -> None:
         if node.text:
@@ -360,7 +399,9 @@ def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None)
         for child in node:
             name = local_name(child)
             ident = child.get("startRef") or child.get("id") or ""
-            if name in ("bpt", "ept", "ph", "it") and data is None:
+            if name == "x" and data is None:
+                placeholder(child, ident)
+            elif name in ("bpt", "ept", "ph", "it") and data is None:
                 kind = {"bpt": CodeKind.OPEN, "ept": CodeKind.CLOSE}.get(name, CodeKind.STANDALONE)
                 code("".join(child.itertext()), kind, ident)
             elif name == "pc" and data is not None:
@@ -377,7 +418,7 @@ def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None)
 
     if element is not None:
         walk(element)
-    return _Text("".join(pieces), codes, ids)
+    return _Text("".join(pieces), codes, ids, by_id)
 
 
 def _damaged(source: _Text, target: _Text) -> bool:
@@ -406,30 +447,32 @@ def _finish(unit: Unit, source: _Text, target: _Text, ident: str, path: Path, pr
     return unit
 
 
-def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
+def _read12(root: etree._Element, path: Path, ns: str = XLIFF12) -> tuple[Catalog, list[str]]:
     file = next((e for e in root if local_name(e) == "file"), None)
     if file is None:
         raise TransflowError(f"{path}: the XLIFF file has no <file> element; export it again")
-    catalog = Catalog([], file.get("source-language"), file.get("target-language"))
+    catalog = Catalog([], languages.base(file.get("source-language")), languages.base(file.get("target-language")))
     problems: list[str] = []
     seen: dict[tuple[bool, str | None, str], Unit] = {}
-    for element in file.iter(f"{{{XLIFF12}}}trans-unit"):
-        source = _rebuild(element.find(f"{{{XLIFF12}}}source"))
-        target_element = element.find(f"{{{XLIFF12}}}target")
-        target = _rebuild(target_element)
-        unit = Unit(source.text, target.text)
-        for context_group in element.iterfind(f"{{{XLIFF12}}}context-group"):
+    for element in file.iter(f"{{{ns}}}trans-unit"):
+        if element.get("restype") == "x-gettext-domain-header":  # a PO header, as translate-toolkit's po2xliff carries it
+            continue
+        source = _rebuild(element.find(f"{{{ns}}}source"))
+        target_element = element.find(f"{{{ns}}}target")
+        target = _rebuild(target_element, known=source)
+        unit = Unit(source.text, target.text, line=element.sourceline)
+        for context_group in element.iterfind(f"{{{ns}}}context-group"):
             contexts = {c.get("context-type"): c.text or "" for c in context_group}
             if "sourcefile" in contexts and contexts.get("linenumber", "").isdigit():
                 unit.occurrences.append((contexts["sourcefile"], int(contexts["linenumber"])))
             if "x-msgctxt" in contexts:
                 unit.context = contexts["x-msgctxt"]
-        for note in element.iterfind(f"{{{XLIFF12}}}note"):
+        for note in element.iterfind(f"{{{ns}}}note"):
             if note.get("from") == "translator":
                 unit.translator_comment = note.text or ""
             else:
                 facts.absorb(unit, [note.text or ""])
-        previous = element.find(f"{{{XLIFF12}}}alt-trans[@origin='previous-version']/{{{XLIFF12}}}source")
+        previous = element.find(f"{{{ns}}}alt-trans[@origin='previous-version']/{{{ns}}}source")
         if previous is not None:
             unit.previous_source = previous.text or ""
         attributes = target_element if target_element is not None else element
@@ -441,7 +484,7 @@ def _read12(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
 
 
 def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
-    catalog = Catalog([], root.get("srcLang"), root.get("trgLang"))
+    catalog = Catalog([], languages.base(root.get("srcLang")), languages.base(root.get("trgLang")))
     problems: list[str] = []
     seen: dict[tuple[bool, str | None, str], Unit] = {}
     for element in root.iter(f"{{{XLIFF20}}}unit"):
@@ -449,7 +492,7 @@ def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
         segments = list(element.iter(f"{{{XLIFF20}}}segment"))
         source = _join([_rebuild(s.find(f"{{{XLIFF20}}}source"), data) for s in segments])
         target = _join([_rebuild(s.find(f"{{{XLIFF20}}}target"), data) for s in segments])
-        unit = Unit(source.text, target.text)
+        unit = Unit(source.text, target.text, line=element.sourceline)
         for note in element.iter(f"{{{XLIFF20}}}note"):
             category, text = note.get("category"), note.text or ""
             if category == "location" and ":" in text and text.rsplit(":", 1)[1].isdigit():

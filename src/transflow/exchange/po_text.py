@@ -1,0 +1,214 @@
+"""PO text exactly as GNU gettext's msgcat writes it, which is how Poedit saves every PO file.
+
+Poedit writes a PO file and then reformats it with ``msgcat --force-po
+--width=79`` (``POCatalog::Save`` in its ``src/catalog_po.cpp``), so a file
+written the same way survives a Poedit save byte for byte and a transflow
+re-run after a review churns nothing in version control. This module follows
+gettext's ``write-po.c``: the order of comments, ``#:`` references filled to
+the page width, and strings wrapped where Unicode line breaking allows
+(between words, and between Japanese characters) through libunistring's
+``u8_width_linebreaks``, the very function msgcat calls. Where libunistring
+is not installed, breaks fall after spaces and between CJK characters, which
+is what it does for most news text.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+PAGE_WIDTH = 79
+_ESCAPES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\", '"': '\\"'}
+_UNDEFINED, _PROHIBITED, _POSSIBLE = 0, 1, 2
+
+
+@dataclass
+class Entry:
+    """One PO entry as written (the header is the entry with an empty msgid)."""
+
+    msgid: str
+    msgstr: str
+    msgctxt: str | None = None
+    translator_comments: Sequence[str] = ()
+    extracted_comments: Sequence[str] = ()
+    references: Sequence[tuple[str, int | None]] = ()
+    flags: Sequence[str] = ()
+    previous_msgctxt: str | None = None
+    previous_msgid: str | None = None
+    obsolete: bool = False
+    _lines: list[str] = field(default_factory=list, repr=False)
+
+
+def render(entries: Sequence[Entry], width: int = PAGE_WIDTH) -> str:
+    """The PO text of *entries*, separated by blank lines as msgcat separates them."""
+    return "\n".join(render_entry(entry, width) for entry in entries)
+
+
+def render_entry(entry: Entry, width: int = PAGE_WIDTH) -> str:
+    out: list[str] = [("# " + line) if line else "#" for line in _lines(entry.translator_comments)]
+    if not entry.obsolete:
+        out += [("#. " + line) if line else "#." for line in _lines(entry.extracted_comments)]
+        out += _references(entry.references, width)
+    if entry.flags:
+        out.append("#, " + ", ".join(entry.flags))
+    previous = "#~| " if entry.obsolete else "#| "
+    prefix = "#~ " if entry.obsolete else ""
+    if entry.previous_msgctxt is not None:
+        out += wrap(previous, "msgctxt", entry.previous_msgctxt, width)
+    if entry.previous_msgid is not None:
+        out += wrap(previous, "msgid", entry.previous_msgid, width)
+    if entry.msgctxt is not None:
+        out += wrap(prefix, "msgctxt", entry.msgctxt, width)
+    out += wrap(prefix, "msgid", entry.msgid, width)
+    out += wrap(prefix, "msgstr", entry.msgstr, width)
+    return "".join(line + "\n" for line in out)
+
+
+def _lines(comments: Sequence[str]) -> list[str]:
+    return [line for comment in comments for line in comment.split("\n")]
+
+
+def _references(references: Sequence[tuple[str, int | None]], width: int) -> list[str]:
+    """``#:`` lines filled up to the page width (counted in bytes, as gettext counts them)."""
+    if not references:
+        return []
+    lines, line, column = [], "#:", 2
+    for path, number in references:
+        name = f"\u2068{path}\u2069" if " " in path or "\t" in path else path
+        item = name + (f":{number}" if number is not None else "")
+        size = len(item.encode("utf-8")) + 1
+        if column > 2 and column + size > width:
+            lines.append(line)
+            line, column = "#:", 2
+        line += " " + item
+        column += size
+    lines.append(line)
+    return lines
+
+
+def wrap(prefix: str, keyword: str, value: str, width: int = PAGE_WIDTH) -> list[str]:
+    """``keyword "value"`` split into lines as gettext's ``wrap()`` does, each line starting with *prefix*."""
+    lines: list[str] = []
+    portions = _portions(value)
+    first = True
+    after_break = len(prefix) + 1  # subsequent lines start after the prefix and the opening quote
+    limit = width - 1 - after_break  # room for the closing quote
+    for index, portion in enumerate(portions):
+        escaped, overrides = _escape(portion)
+        start = (len(prefix) + len(keyword) + 1 if first else len(prefix)) + 1 - after_break
+        breaks = _linebreaks(escaped, overrides, limit, start)
+        if first and escaped and (index + 1 < len(portions) or start > limit or any(breaks)):
+            lines.append(f'{prefix}{keyword} ""')
+            first = False
+            start = len(prefix) + 1 - after_break
+            breaks = _linebreaks(escaped, overrides, limit, start)
+        head = f"{prefix}{keyword} " if first else prefix
+        pieces, last = [], 0
+        for position, cut in enumerate(breaks):
+            if cut:
+                pieces.append(escaped[last:position])
+                last = position
+        pieces.append(escaped[last:])
+        lines.append(f'{head}"{pieces[0]}"')
+        lines += [f'{prefix}"{piece}"' for piece in pieces[1:]]
+        first = False
+    return lines
+
+
+def _portions(value: str) -> list[str]:
+    """The value cut after each newline (an empty value is one empty portion)."""
+    if not value:
+        return [""]
+    parts = value.split("\n")
+    portions = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        portions.append(parts[-1])
+    return portions
+
+
+def _escape(portion: str) -> tuple[str, list[int]]:
+    """The escaped text and, per character, whether a break before it is forbidden (inside an escape)."""
+    text, overrides = [], []
+    for ch in portion:
+        escaped = _ESCAPES.get(ch)
+        if escaped is None:
+            text.append(ch)
+            overrides.append(_UNDEFINED)
+        else:
+            text.append(escaped)
+            overrides += [_UNDEFINED, _PROHIBITED]
+    if portion.endswith("\n"):
+        overrides[-2] = _PROHIBITED  # never break just before the closing \n
+    return "".join(text), overrides
+
+
+def _linebreaks(text: str, overrides: list[int], width: int, start: int) -> list[bool]:
+    """Per character of *text*: whether a new line starts before it."""
+    library = _libunistring()
+    if library is None:
+        return _fallback_linebreaks(text, overrides, width, start)
+    data = text.encode("utf-8")
+    byte_overrides = bytearray()
+    starts = []
+    for ch, override in zip(text, overrides):
+        size = len(ch.encode("utf-8"))
+        starts.append(len(byte_overrides))
+        byte_overrides += bytes([override]) + bytes([_UNDEFINED]) * (size - 1)
+    result = ctypes.create_string_buffer(len(data) or 1)
+    library.u8_width_linebreaks(data, len(data), width, start, 0, bytes(byte_overrides), b"UTF-8", result)
+    raw = result.raw
+    return [raw[offset] == _POSSIBLE for offset in starts]
+
+
+@lru_cache(maxsize=1)
+def _libunistring():
+    name = ctypes.util.find_library("unistring")
+    if name is None:
+        return None
+    try:
+        library = ctypes.CDLL(name)
+        function = library.u8_width_linebreaks
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+    function.restype = ctypes.c_int
+    return library
+
+
+def _width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+_NO_BREAK_BEFORE = set("、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞヽヾ!%),.:;?]}")
+_NO_BREAK_AFTER = set("（「『【〔〈《([{")
+
+
+def _fallback_linebreaks(text: str, overrides: list[int], width: int, start: int) -> list[bool]:
+    """Greedy filling at break opportunities: after spaces, after a hyphen or slash inside a word, around CJK characters."""
+    possible = [False] * len(text)
+    for i in range(1, len(text)):
+        before, ch = text[i - 1], text[i]
+        if overrides[i] == _PROHIBITED or ch == " ":
+            continue
+        wide = _width(before) == 2 or _width(ch) == 2
+        after_hyphen = ch.isalpha() and (before == "/" or (before == "-" and i > 1 and text[i - 2].isalnum()))
+        if before == " " or after_hyphen or (wide and ch not in _NO_BREAK_BEFORE and before not in _NO_BREAK_AFTER):
+            possible[i] = True
+    breaks = [False] * len(text)
+    column, piece, last = start, 0, None
+    for i, ch in enumerate(text):
+        if possible[i]:
+            if last is not None and column + piece > width:
+                breaks[last] = True
+                column = 0
+            last, column, piece = i, column + piece, 0
+        piece += _width(ch)
+    if last is not None and column + piece > width:
+        breaks[last] = True
+    return breaks

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 import tempfile
 from pathlib import Path
 
@@ -62,6 +63,19 @@ def careless_package(sentencepiece_model) -> Path:
     folder = _SESSION_HOME / "careless"
     folder.mkdir(exist_ok=True)
     return build_copy_package(folder / "translate-en_vi-1_0.argosmodel", "en", "vi", sentencepiece_model, careless=True)
+
+
+@pytest.fixture(scope="module")
+def careless_engine(careless_package, tmp_path_factory):
+    """The careless en→vi model, installed in a folder of its own."""
+    from transflow.engines.argos import ArgosEngine
+    from transflow.models import InstalledModel
+
+    folder = tmp_path_factory.mktemp("careless")
+    with zipfile.ZipFile(careless_package) as archive:
+        archive.extractall(folder)
+    path = folder / "translate-en_vi-1_0"
+    return ArgosEngine(installed={("en", "vi"): InstalledModel("en", "vi", "1.0", path)})
 
 
 @pytest.fixture(scope="session")

@@ -208,14 +208,24 @@ def _tool(name: str) -> str:
 # PO: Poedit saves through msgcat ----------------------------------------------------------------------
 
 
+def poedit_width(text: str) -> int:
+    """The width Poedit finds in a file (``POCatalogParser::ReadTextLine``): the longest line, in characters,
+    holding a space past its third character, not a comment, not ending in a newline escape."""
+    lines = [line for line in text.splitlines() if line and not line.startswith(("#. ", "# "))]
+    candidates = [len(line) for line in lines if not line.endswith('\\n"') and line not in ('msgid ""', 'msgstr ""') and line.rfind(" ") > 2]
+    return max(candidates, default=79)
+
+
 def poedit_save_po(path: Path) -> bytes:
-    """What Poedit's save does to a PO file (``POCatalog::Save``): header dates and generator, then msgcat --width=79."""
+    """What Poedit's save does to a PO file (``POCatalog::Save``): header dates and generator, then
+    ``msgcat --force-po --width=N`` with the width it found in the file when it opened it."""
+    width = poedit_width(path.read_text(encoding="utf-8"))
     po = polib.pofile(str(path), wrapwidth=10**6)  # Poedit writes comments and strings unwrapped, then runs msgcat
     po.metadata["PO-Revision-Date"] = "2026-11-29 09:41+0700"
     po.metadata["Last-Translator"] = "Lan Nguyen <lan@example.vn>"
     po.metadata["X-Generator"] = "Poedit 3.2.2"
     po.save()
-    run = subprocess.run(["msgcat", "--force-po", "--width=79", "-o", str(path), str(path)], capture_output=True, text=True)
+    run = subprocess.run(["msgcat", "--force-po", f"--width={width}", "-o", str(path), str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return path.read_bytes()
 

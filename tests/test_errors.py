@@ -89,9 +89,36 @@ def test_invalid_config(project, cli):
     assert_one_line_error(cli("translate", "sample_articles/asean-japan.txt"), 2, "invalid TOML")
 
 
-def test_models_install_offline_names_the_file_alternative(project, cli):
+def test_models_install_offline_names_the_file_alternative(project, cli, monkeypatch):
+    monkeypatch.setenv("TRANSFLOW_MODEL_CATALOGUE", str(write("catalogue.json", b"[]")))  # a pair the catalogue lacks
     result = cli("models", "install", "en", "vi")
     assert_one_line_error(result, 2, "cannot reach the Argos package index", "models install --file")
+
+
+def test_models_install_offline_says_where_to_get_the_file(project, cli, monkeypatch):
+    entry = '[{"from_code": "en", "to_code": "vi", "url": "http://127.0.0.1:9/translate-en_vi-1_9.argosmodel", "size": 10, "sha256": "ab12"}]'
+    monkeypatch.setenv("TRANSFLOW_MODEL_CATALOGUE", str(write("catalogue.json", entry.encode())))
+    result = cli("models", "install", "en", "vi")
+    assert_one_line_error(
+        result, 2, "download http://127.0.0.1:9/translate-en_vi-1_9.argosmodel (SHA-256 ab12)", "models install --file translate-en_vi-1_9.argosmodel"
+    )
+
+
+def test_version_alone(cli):
+    result = cli("--version")
+    assert result.code == 0 and result.stdout.startswith("transflow ")
+
+
+def test_config_goes_before_or_after_the_command(project, cli):
+    Path("other.toml").write_text('source = "en"\ntargets = "vi"\n')
+    for args in (("--config", "other.toml", "status"), ("status", "--config", "other.toml"), ("status", "--config=other.toml")):
+        assert_one_line_error(cli(*args), 2, "targets must be a list")
+
+
+def test_tm_export_with_nothing_to_export(project, cli):
+    result = cli("tm", "export", "--from", "en", "--to", "vi", "out.tmx")
+    assert_one_line_error(result, 1, "the TM holds no en→vi translations", "tm stats")
+    assert not Path("out.tmx").exists()
 
 
 def test_models_install_rejects_a_file_that_is_not_a_package(project, cli):

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import polib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -141,3 +142,20 @@ def test_identity_round_trip_of_generated_plain_text(text):
 @given(_markdown_documents())
 def test_identity_round_trip_of_generated_markdown(text):
     assert identity(markdown.parse(text)) == text
+
+
+def test_an_image_and_its_caption_line_keep_their_line_break_once_translated(project, cli):
+    article = Path("photo.md")
+    source = "Intro text.\n\n![Leaders at the summit](img/summit.jpg)\n*Leaders pose for a photo (Photo: VNA)*\n\nEnd.\n"
+    article.write_text(source, encoding="utf-8")
+    assert cli("translate", article, "--to", "vi", "--engine", "none").code == 0
+    po = polib.pofile("locales/vi/photo.po")
+    for entry in po:
+        entry.msgstr = entry.msgid.replace("Leaders pose for a photo", "Các nhà lãnh đạo chụp ảnh").replace("Intro text.", "Mở đầu.")
+        entry.msgstr = entry.msgstr.replace("End.", "Hết.").replace("Leaders at the summit", "Lãnh đạo tại hội nghị")
+    po.save()
+    assert cli("build", article, "--lang", "vi").code == 0
+    built = Path("localized/vi/photo.md").read_text(encoding="utf-8")
+    assert built == (
+        "Mở đầu.\n\n![Lãnh đạo tại hội nghị](img/summit.jpg)\n*Các nhà lãnh đạo chụp ảnh (Photo: VNA)*\n\nHết.\n"
+    )

@@ -1,6 +1,5 @@
 """Glossary files, matching and enforcement through real (tiny) Argos models."""
 
-import zipfile
 from pathlib import Path
 
 import polib
@@ -288,19 +287,6 @@ def test_pivot_enforces_japanese_terms_from_vietnamese(project, cli, installed_m
     lead = next(e for e in po if e.msgid.startswith("Hà Nội (TTXVN)"))
     assert "グエン・クオック・ズン外務副大臣" in lead.msgstr and "ハノイ" in lead.msgstr
     assert "MT argos via en" in lead.comment
-
-
-@pytest.fixture(scope="module")
-def careless_engine(careless_package, tmp_path_factory):
-    """The careless en→vi model, installed in a folder of its own."""
-    from transflow.engines.argos import ArgosEngine
-    from transflow.models import InstalledModel
-
-    folder = tmp_path_factory.mktemp("careless")
-    with zipfile.ZipFile(careless_package) as archive:
-        archive.extractall(folder)
-    path = folder / "translate-en_vi-1_0"
-    return ArgosEngine(installed={("en", "vi"): InstalledModel("en", "vi", "1.0", path)})
 
 
 @pytest.mark.parametrize("name", ["asean-japan.txt", "mekong-summit.md"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -43,14 +44,17 @@ class State:
 state = State()
 
 
-@app.callback()
-def _root(
-    config: Optional[Path] = typer.Option(None, "--config", help="Project settings file (default: ./transflow.toml)."),
-    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         out.print(f"transflow {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    config: Optional[Path] = typer.Option(None, "--config", help="Project settings file (default: ./transflow.toml); before or after the command."),
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True, callback=_show_version),
+) -> None:
     state.config = configuration.load(config)
     if state.config.models is not None:
         os.environ["ARGOS_PACKAGES_DIR"] = str(state.config.models)
@@ -607,7 +611,11 @@ def tm_export(
     _use_tm(tm)
     source, target = languages.check(source), languages.check(target)
     with open_memory(state.config.memory) as memory:
-        count = write_tmx(out_file, memory.export(source, target), source, target)
+        units = iter(memory.export(source, target))
+        first = next(units, None)
+        if first is None:
+            raise TransflowError(f"the TM holds no {source}→{target} translations, so {out_file} was not written; 'transflow tm stats' lists the pairs it has")
+        count = write_tmx(out_file, itertools.chain([first], units), source, target)
     out.print(f"wrote {count} {source}→{target} translation units to {out_file}", markup=False)
 
 
@@ -642,6 +650,19 @@ def tm_copy(
             out.print(f"{source_lang}→{target_lang}: {count} units copied to {target.location}", markup=False)
 
 
+def _global_options_first(args: list[str]) -> list[str]:
+    """``--config FILE`` works after the subcommand too (``transflow build … --config x.toml``), as the README says."""
+    front, rest, i = [], [], 0
+    while i < len(args):
+        if args[i] == "--config" and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        (front if args[i].startswith("--config=") else rest).append(args[i])
+        i += 1
+    return front + rest
+
+
 def main() -> None:
     """Entry point: one-line errors and meaningful exit codes, never a traceback for bad input.
 
@@ -649,7 +670,7 @@ def main() -> None:
     through it and are printed here.
     """
     try:
-        app()
+        app(args=_global_options_first(sys.argv[1:]))
     except TransflowError as problem:
         err.print(f"transflow: error: {problem}", markup=False)
         sys.exit(problem.exit_code)

@@ -254,10 +254,16 @@ def _index() -> list[dict]:
 
 
 def _offline_hint(source: str, target: str) -> str:
-    return (
-        f"offline, copy translate-{source}_{target}-*.argosmodel here and run "
-        f"'transflow models install --file translate-{source}_{target}-1_9.argosmodel'"
-    )
+    """How to install the pair without network: where the file is (URL and SHA-256, from the catalogue) and the command."""
+    known = next((e for e in catalogue() if e.get("from_code") == source and e.get("to_code") == target), None)
+    if known is None:
+        return (
+            f"offline, copy translate-{source}_{target}-*.argosmodel here and run "
+            f"'transflow models install --file translate-{source}_{target}-1_9.argosmodel'"
+        )
+    name = str(known["url"]).rsplit("/", 1)[-1]
+    checksum = f" (SHA-256 {known['sha256']})" if known.get("sha256") else ""
+    return f"offline, download {known['url']}{checksum} on a connected machine, copy it here and run 'transflow models install --file {name}'"
 
 
 def install_pair(source: str, target: str, progress: Progress | None = None) -> InstalledModel:

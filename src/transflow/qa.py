@@ -233,7 +233,6 @@ def _empty(unit: Unit, ctx: Context) -> Iterable[str]:
 # Spacing and punctuation ---------------------------------------------------------------
 
 
-_CODE = "\u2060"  # an inline code in text checked for spacing: neither a letter nor a space
 _SPACED_RULES = [
     (re.compile(r"\w\s+[,.;:!?](?!\d)"), "space before punctuation"),
     (re.compile(r"[a-zà-ỹ][,;!?][A-Za-zÀ-ỹ]|[a-zà-ỹ]{2}\.[A-ZÀ-Ỹ][a-zà-ỹ]"), "no space after punctuation"),
@@ -251,7 +250,7 @@ def _spacing(unit: Unit, ctx: Context) -> Iterable[str]:
     if lead_s != lead_t or unit.source[len(unit.source.rstrip()) :] != target[len(target.rstrip()) :]:
         yield "leading or trailing whitespace differs from the source"
     # Inline codes are markup, not spacing: "</a>." and "**bold**," are no space before punctuation.
-    text, source = _plain(unit, target, _CODE), _plain(unit, unit.source, _CODE)
+    text, source = _plain(unit, target, ""), _plain(unit, unit.source, "")
     if "  " in target.strip() and "  " not in unit.source:
         yield "double space"
     rules = _UNSPACED_RULES if not spaced(ctx.target_lang) else _SPACED_RULES

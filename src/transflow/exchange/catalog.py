@@ -38,6 +38,7 @@ class Catalog:
     obsolete: list[Unit] = field(default_factory=list)
     entries_text: str | None = None  # what the file's entries said (po.fingerprint), to keep its dates if unchanged
     header_comment: str | None = None  # the comment above a PO header, kept as the file had it
+    source_text: str | None = None  # the file as read: written back as it was when nothing changed
 
     def by_source(self) -> dict[str, Unit]:
         return {unit.source: unit for unit in self.units}

@@ -9,6 +9,7 @@ bytes, so diffs stay small.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,6 +67,7 @@ def read(path: Path) -> Catalog:
         obsolete,
         fingerprint(units, obsolete),
         po.header,
+        text,
     )
 
 
@@ -99,32 +101,43 @@ def _unit(entry: polib.POEntry) -> Unit:
 def write(path: Path, catalog: Catalog, article: str) -> None:
     """Write *catalog*, the translation of *article*, atomically, formatted as msgcat (and so Poedit) does.
 
-    When the entries are those the catalog was read with, the header is kept
-    as the file had it (dates, generator, whatever Poedit added), so a re-run
-    with nothing to do, or one after a Poedit save, rewrites the same bytes.
+    When the entries and header are those the file had, its text is written
+    back as it was, so a re-run with nothing to do, or one after a Poedit
+    save, changes no byte. Otherwise the header keeps the file's fields and
+    order (dates and generator updated) and the entries are wrapped at the
+    width Poedit finds in the file, so a Poedit save after it changes nothing.
     """
-    entries = render_units(catalog.units, catalog.obsolete)
     unchanged = bool(catalog.header) and catalog.entries_text == fingerprint(catalog.units, catalog.obsolete)
+    fields = _header(catalog, Path(article).stem, unchanged)
+    if unchanged and catalog.source_text is not None and list(fields.items()) == list(catalog.header.items()):
+        write_atomic(path, catalog.source_text)
+        return
+    width = po_text.wrapping_width(catalog.source_text) if catalog.source_text else po_text.PAGE_WIDTH
     comment = catalog.header_comment
     if comment is None:
         comment = f"{languages.english_name(catalog.language or '')} translation of {article}."
-    header = "".join(f"{key}: {value}\n" for key, value in _header(catalog, Path(article).stem, unchanged).items())
-    text = po_text.render_entry(po_text.Entry("", header, translator_comments=[comment] if comment else []))
+    header = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    text = po_text.render_entry(po_text.Entry("", header, translator_comments=[comment] if comment else []), width)
+    entries = render_units(catalog.units, catalog.obsolete, width)
     write_atomic(path, text + ("\n" + entries if entries else ""))
 
 
-def render_units(units: list[Unit], obsolete: list[Unit]) -> str:
+def render_units(units: list[Unit], obsolete: list[Unit], width: int = po_text.PAGE_WIDTH) -> str:
     """The entries of a PO file (without its header) as they are written."""
-    return po_text.render([_entry(unit) for unit in units] + [_entry(unit, obsolete=True) for unit in obsolete])
+    return po_text.render([_entry(unit) for unit in units] + [_entry(unit, obsolete=True) for unit in obsolete], width)
 
 
 def fingerprint(units: list[Unit], obsolete: list[Unit]) -> str:
-    """What the entries say, whatever an editor did to the wrapping of their comments (polib wraps them, Poedit not)."""
-    entries = [_entry(unit) for unit in units] + [_entry(unit, obsolete=True) for unit in obsolete]
-    for entry in entries:
-        entry.extracted_comments = [" ".join(" ".join(entry.extracted_comments).split())]
-        entry.translator_comments = [" ".join(" ".join(entry.translator_comments).split())]
-    return po_text.render(entries)
+    """A digest of what the entries say as written, whatever an editor did to the wrapping of
+    their comments (polib wraps them, Poedit does not); obsolete entries keep no references or
+    extracted comments in a PO file, so those do not count for them."""
+    digest = hashlib.sha256()
+    for entry in [_entry(unit) for unit in units] + [_entry(unit, obsolete=True) for unit in obsolete]:
+        extracted = "" if entry.obsolete else " ".join(" ".join(entry.extracted_comments).split())
+        references = () if entry.obsolete else tuple(entry.references)
+        row = (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgstr, extracted, " ".join(" ".join(entry.translator_comments).split()))
+        digest.update(repr((*row, references, tuple(entry.flags), entry.previous_msgid)).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _header(catalog: Catalog, project: str, unchanged: bool) -> dict[str, str]:

@@ -7,23 +7,25 @@ re-run after a review churns nothing in version control. This module follows
 gettext's ``write-po.c``: the order of comments, ``#:`` references filled to
 the page width, and strings wrapped where Unicode line breaking allows
 (between words, and between Japanese characters) through libunistring's
-``u8_width_linebreaks``, the very function msgcat calls. Where libunistring
-is not installed, breaks fall after spaces and between CJK characters, which
-is what it does for most news text.
+``u32_width_linebreaks``, the very function msgcat calls. Where libunistring
+is not installed, breaks fall after spaces, inside hyphenated words and
+between CJK characters, which is what it does for most news text.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 PAGE_WIDTH = 79
 _ESCAPES = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\", '"': '\\"'}
-_UNDEFINED, _PROHIBITED, _POSSIBLE = 0, 1, 2
+_PROHIBITED, _POSSIBLE = 1, 2
+_POSSIBLE_BYTE = bytes([_POSSIBLE])
 
 
 @dataclass
@@ -40,7 +42,6 @@ class Entry:
     previous_msgctxt: str | None = None
     previous_msgid: str | None = None
     obsolete: bool = False
-    _lines: list[str] = field(default_factory=list, repr=False)
 
 
 def render(entries: Sequence[Entry], width: int = PAGE_WIDTH) -> str:
@@ -66,6 +67,27 @@ def render_entry(entry: Entry, width: int = PAGE_WIDTH) -> str:
     out += wrap(prefix, "msgid", entry.msgid, width)
     out += wrap(prefix, "msgstr", entry.msgstr, width)
     return "".join(line + "\n" for line in out)
+
+
+def wrapping_width(text: str) -> int:
+    """The page width Poedit finds in a PO file and saves it with (``POCatalogParser::ReadTextLine``).
+
+    The longest line, in characters, of those that hold a space and are not
+    comments or hard-wrapped (ending in ``\\n"``); the default width when no
+    string is wrapped. Poedit then runs ``msgcat --width`` with it, so
+    Japanese text, whose characters are two columns wide, is wrapped narrower
+    after a Poedit save; writing at the same width keeps such a file stable.
+    """
+    widest, wrapped, previous = 0, False, ""
+    for line in text.splitlines():
+        if not line or line.startswith(("#. ", "# ")):
+            continue
+        if line.lstrip("#~| ").startswith('"') and previous and not previous.endswith('\\n"') and not previous.endswith(' ""'):
+            wrapped = True
+        if not line.endswith('\\n"') and line not in ('msgid ""', 'msgstr ""') and line.rfind(" ") > 2:
+            widest = max(widest, len(line))
+        previous = line
+    return widest if wrapped and widest else PAGE_WIDTH
 
 
 def _lines(comments: Sequence[str]) -> list[str]:
@@ -98,21 +120,17 @@ def wrap(prefix: str, keyword: str, value: str, width: int = PAGE_WIDTH) -> list
     after_break = len(prefix) + 1  # subsequent lines start after the prefix and the opening quote
     limit = width - 1 - after_break  # room for the closing quote
     for index, portion in enumerate(portions):
-        escaped, overrides = _escape(portion)
+        escaped = portion.translate(_ESCAPE_TABLE)
         start = (len(prefix) + len(keyword) + 1 if first else len(prefix)) + 1 - after_break
-        breaks = _linebreaks(escaped, overrides, limit, start)
-        if first and escaped and (index + 1 < len(portions) or start > limit or any(breaks)):
+        breaks = _linebreaks(escaped, limit, start)
+        if first and escaped and (index + 1 < len(portions) or start > limit or breaks):
             lines.append(f'{prefix}{keyword} ""')
             first = False
             start = len(prefix) + 1 - after_break
-            breaks = _linebreaks(escaped, overrides, limit, start)
+            breaks = _linebreaks(escaped, limit, start)
         head = f"{prefix}{keyword} " if first else prefix
-        pieces, last = [], 0
-        for position, cut in enumerate(breaks):
-            if cut:
-                pieces.append(escaped[last:position])
-                last = position
-        pieces.append(escaped[last:])
+        cuts = [0, *breaks, len(escaped)]
+        pieces = [escaped[a:b] for a, b in zip(cuts, cuts[1:])]
         lines.append(f'{head}"{pieces[0]}"')
         lines += [f'{prefix}"{piece}"' for piece in pieces[1:]]
         first = False
@@ -130,38 +148,35 @@ def _portions(value: str) -> list[str]:
     return portions
 
 
-def _escape(portion: str) -> tuple[str, list[int]]:
-    """The escaped text and, per character, whether a break before it is forbidden (inside an escape)."""
-    text, overrides = [], []
-    for ch in portion:
-        escaped = _ESCAPES.get(ch)
-        if escaped is None:
-            text.append(ch)
-            overrides.append(_UNDEFINED)
-        else:
-            text.append(escaped)
-            overrides += [_UNDEFINED, _PROHIBITED]
-    if portion.endswith("\n"):
-        overrides[-2] = _PROHIBITED  # never break just before the closing \n
-    return "".join(text), overrides
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_SEQUENCE = re.compile(r"\\.")
 
 
-def _linebreaks(text: str, overrides: list[int], width: int, start: int) -> list[bool]:
-    """Per character of *text*: whether a new line starts before it."""
+def _linebreaks(text: str, width: int, start: int) -> list[int]:
+    """The positions in *text* (escaped) where a new line starts; never inside an escape sequence."""
+    if _fits(text, width - start):
+        return []
+    overrides = bytearray(len(text))  # 0: Unicode line breaking decides
+    for match in _ESCAPE_SEQUENCE.finditer(text):
+        overrides[match.start() + 1] = _PROHIBITED
     library = _libunistring()
     if library is None:
         return _fallback_linebreaks(text, overrides, width, start)
-    data = text.encode("utf-8")
-    byte_overrides = bytearray()
-    starts = []
-    for ch, override in zip(text, overrides):
-        size = len(ch.encode("utf-8"))
-        starts.append(len(byte_overrides))
-        byte_overrides += bytes([override]) + bytes([_UNDEFINED]) * (size - 1)
-    result = ctypes.create_string_buffer(len(data) or 1)
-    library.u8_width_linebreaks(data, len(data), width, start, 0, bytes(byte_overrides), b"UTF-8", result)
-    raw = result.raw
-    return [raw[offset] == _POSSIBLE for offset in starts]
+    result = ctypes.create_string_buffer(len(text))
+    library.u32_width_linebreaks(text.encode("utf-32-le"), len(text), width, start, 0, bytes(overrides), b"UTF-8", result)
+    raw, found, at = result.raw, [], -1
+    while (at := raw.find(_POSSIBLE_BYTE, at + 1)) >= 0:
+        found.append(at)
+    return found
+
+
+def _fits(text: str, room: int) -> bool:
+    """Whether *text* is at most *room* columns wide, so that no break is ever needed."""
+    if len(text) * 2 <= room:
+        return True
+    if text.isascii():
+        return len(text) <= room
+    return sum(_width(ch) for ch in text) <= room
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +186,7 @@ def _libunistring():
         return None
     try:
         library = ctypes.CDLL(name)
-        function = library.u8_width_linebreaks
+        function = library.u32_width_linebreaks
     except (OSError, AttributeError):
         return None
     function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
@@ -189,7 +204,7 @@ _NO_BREAK_BEFORE = set("、。，．・：；？！ー）」』】〕〉》ぁ�
 _NO_BREAK_AFTER = set("（「『【〔〈《([{")
 
 
-def _fallback_linebreaks(text: str, overrides: list[int], width: int, start: int) -> list[bool]:
+def _fallback_linebreaks(text: str, overrides: bytearray, width: int, start: int) -> list[int]:
     """Greedy filling at break opportunities: after spaces, after a hyphen or slash inside a word, around CJK characters."""
     possible = [False] * len(text)
     for i in range(1, len(text)):
@@ -200,15 +215,15 @@ def _fallback_linebreaks(text: str, overrides: list[int], width: int, start: int
         after_hyphen = ch.isalpha() and (before == "/" or (before == "-" and i > 1 and text[i - 2].isalnum()))
         if before == " " or after_hyphen or (wide and ch not in _NO_BREAK_BEFORE and before not in _NO_BREAK_AFTER):
             possible[i] = True
-    breaks = [False] * len(text)
+    breaks: list[int] = []
     column, piece, last = start, 0, None
     for i, ch in enumerate(text):
         if possible[i]:
             if last is not None and column + piece > width:
-                breaks[last] = True
+                breaks.append(last)
                 column = 0
             last, column, piece = i, column + piece, 0
         piece += _width(ch)
     if last is not None and column + piece > width:
-        breaks[last] = True
+        breaks.append(last)
     return breaks

@@ -195,6 +195,7 @@ class _Aligner:
     length: int = 0
     pairs: int = 0
     html_stack: list[tuple[str, int]] = field(default_factory=list)
+    image_starts_line: bool = False
 
     def walk(self, tokens: list[Token]) -> None:
         stack: list[int] = []
@@ -204,6 +205,9 @@ class _Aligner:
             kind = token.type
             if kind == "text":
                 self._text(token.content)
+            elif kind == "softbreak" and i > 0 and tokens[i - 1].type == "image" and self.image_starts_line:
+                # An image line and its caption line: the line break is layout, kept as a code, not folded.
+                self._code(self._match(r"[ \t]*\n[ \t]*"), CodeKind.STANDALONE)
             elif kind == "softbreak":
                 self._softbreak()
             elif kind == "hardbreak":
@@ -225,6 +229,7 @@ class _Aligner:
                 self._code(self._expect(token.markup), CodeKind.CLOSE, stack.pop())
             elif kind == "image":
                 pair = self._new_pair()
+                self.image_starts_line = not self.source[self.source.rfind("\n", 0, self.pos) + 1 : self.pos].strip()
                 self._code(self._expect("!["), CodeKind.OPEN, pair)
                 self.walk(token.children or [])
                 self._code(self._link_tail(), CodeKind.CLOSE, pair)

@@ -175,6 +175,8 @@ def test_a_unit_poedit_saved_as_needs_work_stays_fuzzy_never_built_never_learned
     assert built.code == 0, built.stderr
     output = Path("localized/vi/mekong-summit.md").read_text(encoding="utf-8")
     assert needs_work in output and f"VI {REVIEWED[1]}" in output  # the needs-work unit keeps its source
+    drafts = cli("build", ARTICLE, "--lang", "vi", "--from", str(path), "--force", "--include-fuzzy", "-o", "drafts.md")
+    assert drafts.code == 0 and f"VI {needs_work}" in Path("drafts.md").read_text(encoding="utf-8")
     exported = cli("tm", "export", "--from", "en", "--to", "vi", "tm.tmx")
     assert exported.code == 0
     tmx = Path("tm.tmx").read_text(encoding="utf-8")

@@ -46,12 +46,12 @@ def words(text: str, lang: str) -> int:
 def article_status(article: str, language: str, path: Path, default_source_lang: str) -> Status:
     catalog, _ = exchange.read(path)
     source_lang = catalog.source_language or default_source_lang
-    status = Status(article, language, str(path))
-    for unit in catalog.units:
-        state = "translated" if unit.reviewed else "fuzzy" if unit.fuzzy and unit.target else "untranslated"
-        setattr(status, state, getattr(status, state) + 1)
-        setattr(status, f"{state}_words", getattr(status, f"{state}_words") + words(unit.source, source_lang))
-    return status
+    units, source_words = catalog.counts(), catalog.counts(lambda unit: words(unit.source, source_lang))
+    return Status(
+        article, language, str(path),
+        units.translated, units.fuzzy, units.untranslated,
+        source_words.translated, source_words.fuzzy, source_words.untranslated,
+    )
 
 
 def project_status(project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str) -> list[Status]:

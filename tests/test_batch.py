@@ -113,7 +113,9 @@ def test_bad_articles_are_reported_and_the_rest_finish(project, cli, installed_m
     report = json.loads(Path("report.json").read_text(encoding="utf-8"))
     failed = {(r["article"], r["language"]) for r in report if r["status"] == "failed"}
     assert ("today/broken.html", "vi") in failed and ("today/empty.md", "vi") in failed
-    assert all(r["status"] == "failed" and "transflow models install en fr" in r["error"] for r in report if r["language"] == "fr")
+    unreadable = {"today/broken.html", "today/empty.md"}  # reported with their own error in every language
+    assert all(r["status"] == "failed" for r in report if r["language"] == "fr")
+    assert all("transflow models install en fr" in r["error"] for r in report if r["language"] == "fr" and r["article"] not in unreadable)
     done = [r for r in report if r["status"] == "translated"]
     assert len(done) == len(articles) + 1 and all(r["segments"] and r["from_mt"] for r in done)
     assert all(r["qa_problems"] for r in done)  # the copy model leaves every sentence "untranslated"

@@ -26,7 +26,8 @@ def write(path: str, data: bytes) -> Path:
 
 CASES = {
     "unknown language": (lambda: ["sample_articles/asean-japan.txt", "--to", "xx"], 2, "unknown language code 'xx'"),
-    "source among targets": (lambda: ["sample_articles/asean-japan.txt", "--to", "vi,en"], 2, "is the source language"),
+    "only the source language": (lambda: ["sample_articles/asean-japan.txt", "--to", "en"], 2, "nothing to translate: sample_articles/asean-japan.txt is en"),
+    "--from contradicts the text": (lambda: ["sample_articles/hoi-nghi-asean.txt", "--from", "en", "--to", "ja"], 2, "is written in Vietnamese (vi"),
     "missing file": (lambda: ["nope.txt", "--to", "vi"], 2, "nope.txt: no such file"),
     "empty file": (lambda: [write("empty.txt", b"  \n"), "--to", "vi"], 1, "empty.txt: the article is empty"),
     "binary file": (lambda: [write("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00"), "--to", "vi"], 1, "binary"),

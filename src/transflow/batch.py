@@ -45,6 +45,7 @@ class ArticleReport:
     qa_problems: int = 0
     flagged: int = 0
     seconds: float = 0.0
+    source_language: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -54,6 +55,8 @@ class ArticleReport:
             return f"{self.article} → {self.language}: FAILED: {self.error}"
         if self.status == "skipped":
             return f"{self.article} → {self.language}: unchanged, skipped"
+        if self.status == "same-language":
+            return f"{self.article} → {self.language}: already in {self.language}, not translated into itself"
         return (
             f"{self.article} → {self.language}: {self.segments} segments, {self.from_mt} MT, "
             f"{self.reviewed_kept} reviewed kept, {self.flagged} flagged ({self.seconds:.2f} s)"
@@ -67,6 +70,7 @@ class Totals:
     articles: int = 0
     translated: int = 0
     skipped: int = 0
+    same_language: int = 0
     failed: int = 0
     segments: int = 0
     from_mt: int = 0
@@ -74,7 +78,8 @@ class Totals:
 
     def add(self, report: ArticleReport) -> None:
         self.articles += 1
-        setattr(self, report.status, getattr(self, report.status) + 1)
+        status = report.status.replace("-", "_")
+        setattr(self, status, getattr(self, status) + 1)
         self.segments += report.segments
         self.from_mt += report.from_mt
         self.flagged += report.flagged
@@ -127,6 +132,9 @@ def run_batch(
 ) -> BatchResult:
     """Translate every article into every target language; never stops for one bad article.
 
+    Each article is translated from its own language (detected, or --from), so
+    a mixed inbox is one run: one MT batch per language pair.
+
     Without *keep_reports* only the totals are kept, so the memory of an archive run does not grow with it.
     """
     project = settings.project
@@ -140,27 +148,46 @@ def run_batch(
         if progress:
             progress(item)
 
-    shared = project.refuse_shared_outputs(paths, settings.target_langs)
-    paths = [path for path in paths if path not in shared]
+    source_langs = _source_languages(paths, settings, report)
+    groups = {lang: [path for path, found in source_langs.items() if found == lang] for lang in dict.fromkeys(source_langs.values())}
     with open_resources(settings, engine, project.mt_cache) as resources:
         cached = resources.engine
         try:
             for target_lang in settings.target_langs:
-                for path, message in shared.items():
-                    report(ArticleReport(project.reference(path), target_lang, "failed", message))
-                try:
-                    cached.check(settings.source_lang, target_lang)
-                except TransflowError as err:
-                    for path in paths:
-                        report(ArticleReport(project.reference(path), target_lang, "failed", str(err)))
-                    continue
-                digest = _settings_digest(settings, settings.source_lang, target_lang, cached.origin(settings.source_lang, target_lang))
-                for offset in range(0, len(paths), chunk_size):
-                    _chunk(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
+                for source_lang, group in groups.items():
+                    if source_lang == target_lang:
+                        for path in group:
+                            report(ArticleReport(project.reference(path), target_lang, "same-language", source_language=source_lang))
+                        continue
+                    try:
+                        cached.check(source_lang, target_lang)
+                    except TransflowError as err:
+                        for path in group:
+                            report(ArticleReport(project.reference(path), target_lang, "failed", str(err), source_language=source_lang))
+                        continue
+                    digest = _settings_digest(settings, source_lang, target_lang, cached.origin(source_lang, target_lang))
+                    for offset in range(0, len(group), chunk_size):
+                        _chunk(group[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
         finally:
             result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
             manifest.close()
     return result
+
+
+def _source_languages(paths: Sequence[Path], settings: Settings, report: Callable[[ArticleReport], None]) -> dict[Path, str]:
+    """Each article's language; articles that cannot be read, or that would share a file with another, are reported failed."""
+    project = settings.project
+    shared = project.refuse_shared_outputs(paths, settings.target_langs)
+    found: dict[Path, str] = {}
+    for path in paths:
+        try:
+            if path in shared:
+                raise UsageError(shared[path])
+            found[path] = Article.load(path, settings).source_lang
+        except TransflowError as err:
+            for target_lang in settings.target_langs:
+                report(ArticleReport(project.reference(path), target_lang, "failed", str(err)))
+    return found
 
 
 def _chunk(paths, target_lang, settings, digest, resources, manifest, report) -> None:
@@ -170,11 +197,11 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
         began = time.perf_counter()
         name = project.reference(path)
         try:
-            article = Article.load(path, project)
+            article = Article.load(path, settings)
             fingerprint = hashlib.sha256(path.read_bytes() + digest.encode()).hexdigest()
             key = project.manifest_key(path, target_lang)
             if manifest.unchanged(key, fingerprint, settings.outputs(article, target_lang)):
-                report(ArticleReport(name, target_lang, "skipped"))
+                report(ArticleReport(name, target_lang, "skipped", source_language=article.source_lang))
                 continue
             pending.append((start(article, target_lang, settings, resources), key, fingerprint, time.perf_counter() - began))
         except TransflowError as err:
@@ -186,7 +213,7 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
         machine_translate([item.draft for item, *_ in pending], resources.engine)
     except TransflowError as err:
         for item, *_ in pending:
-            report(ArticleReport(item.article.reference, target_lang, "failed", str(err)))
+            report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
         return
     mt_share = (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
     for item, key, fingerprint, spent in pending:
@@ -194,7 +221,7 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
         try:
             finish(item, settings)
         except TransflowError as err:
-            report(ArticleReport(item.article.reference, target_lang, "failed", str(err)))
+            report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
             continue
         manifest.record(key, fingerprint)
         stats = item.draft.stats
@@ -212,5 +239,6 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
                 qa_problems=sum(len(unit.problems) for unit in item.draft.units if unit.fuzzy),
                 flagged=stats.flagged,
                 seconds=round(spent + time.perf_counter() - began + mt_share * len(item.draft.pending), 3),
+                source_language=item.article.source_lang,
             )
         )

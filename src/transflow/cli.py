@@ -71,7 +71,8 @@ def init(force: bool = typer.Option(False, "--force", help="Overwrite an existin
 
 
 _TO = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml).")
-_FROM = typer.Option(None, "--from", help="Source language of the articles (default: en).")
+_FROM = typer.Option(None, "--from", help="Source language of the articles (default: each article's detected language).")
+_FROM_FORCE = typer.Option(False, "--from-force", help="Take --from even for articles whose text looks like another language.")
 _ENGINE = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts).")
 _OUT_DIR = typer.Option(None, "--out-dir", help="Write PO/XLIFF files under DIR/<lang>/ instead of locales/.")
 _GLOSSARY = typer.Option(
@@ -87,6 +88,7 @@ def translate(
     articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html)."),
     to: Optional[str] = _TO,
     source: Optional[str] = _FROM,
+    from_force: bool = _FROM_FORCE,
     engine: Optional[str] = _ENGINE,
     out_dir: Optional[Path] = _OUT_DIR,
     glossary: list[Path] = _GLOSSARY,
@@ -99,7 +101,7 @@ def translate(
     from .workflow import translate_articles
 
     _use_tm(tm)
-    settings = _settings(to, source, engine, out_dir, glossary, file_format)
+    settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format)
     lock = project_lock(settings.project.state, wait)
     for report in translate_articles(articles, settings, lock):
         out.print(report, markup=False)
@@ -111,7 +113,7 @@ def _use_tm(location: str | None) -> None:
         state.config.memory = location
 
 
-def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | None = None):
+def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs: int | None = None):
     """The run's settings from flags over transflow.toml."""
     from . import glossary as glossaries
     from .exchange import parse_formats
@@ -119,10 +121,9 @@ def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | No
     from .workflow import Settings
 
     cfg = state.config
-    source_lang = languages.check(source) if source else cfg.source
+    if from_force and not source:
+        raise UsageError("--from-force goes with --from LANG")
     targets = languages.parse_list(to) if to else cfg.targets
-    if source_lang in targets:
-        raise UsageError(f"target language {source_lang} is the source language; drop it from --to")
     engine_settings = dict(cfg.engine)
     if engine:
         engine_settings["name"] = engine
@@ -133,7 +134,7 @@ def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | No
     glossary_files = glossary or cfg.glossaries
     return Settings(
         project=Project.from_config(cfg, out_dir),
-        source_lang=source_lang,
+        source_lang=languages.check(source) if source else None,
         target_langs=tuple(targets),
         engine=engine_settings,
         glossary=glossaries.load(glossary_files) if glossary_files else None,
@@ -141,6 +142,8 @@ def _settings(to, source, engine, out_dir, glossary, file_format, jobs: int | No
         formats=tuple(formats),
         memory_path=cfg.memory,
         fuzzy_threshold=cfg.fuzzy_threshold,
+        default_source_lang=cfg.source,
+        force_source_lang=from_force,
     )
 
 
@@ -149,6 +152,7 @@ def batch(
     paths: list[str] = typer.Argument(..., help="Article files, folders (searched recursively) and globs."),
     to: Optional[str] = _TO,
     source: Optional[str] = _FROM,
+    from_force: bool = _FROM_FORCE,
     engine: Optional[str] = _ENGINE,
     out_dir: Optional[Path] = _OUT_DIR,
     glossary: list[Path] = _GLOSSARY,
@@ -168,7 +172,7 @@ def batch(
     from .lock import project_lock
 
     _use_tm(tm)
-    settings = _settings(to, source, engine, out_dir, glossary, file_format, jobs)
+    settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs)
     if device:
         settings = replace(settings, engine={**settings.engine, "device": device})
     articles = expand(paths)
@@ -197,7 +201,7 @@ def _batch_engine(settings, use_ray: bool, address: str | None):
 
     cfg = state.config
     options = RayOptions(cfg.ray_address if address is None else address, cfg.ray_workers, cfg.ray_worker_cpus, cfg.ray_models)
-    return ray_engine(ArgosSettings.from_mapping(settings.engine), [(settings.source_lang, t) for t in settings.target_langs], options)
+    return ray_engine(ArgosSettings.from_mapping(settings.engine), settings.language_pairs(), options)
 
 
 def _batch_progress(total: int):
@@ -233,9 +237,9 @@ def _batch_progress(total: int):
 
 
 def _batch_summary(totals) -> None:
-    table = Table("language", "articles", "translated", "skipped (unchanged)", "failed", "segments", "machine drafts", "flagged")
+    table = Table("language", "articles", "translated", "skipped (unchanged)", "same language", "failed", "segments", "machine drafts", "flagged")
     for lang, t in totals.items():
-        table.add_row(lang, *map(str, (t.articles, t.translated, t.skipped, t.failed, t.segments, t.from_mt, t.flagged)))
+        table.add_row(lang, *map(str, (t.articles, t.translated, t.skipped, t.same_language, t.failed, t.segments, t.from_mt, t.flagged)))
     out.print(table)
 
 

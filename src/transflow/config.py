@@ -28,7 +28,8 @@ CONFIG_NAME = "transflow.toml"
 TEMPLATE = """\
 # transflow project settings. Command-line flags override what is set here.
 
-# Language of the source articles, and the languages to translate them into.
+# The languages to translate into, and the source language of an article too
+# short to tell (each article's language is detected from its text; --from overrides).
 source = "en"
 targets = ["vi", "ja"]
 

@@ -15,7 +15,9 @@ from . import engines, languages, markup
 from .build import BuildResult, build, refusal
 from .document import CODES_DAMAGED, Document, Segment, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
+from . import languages
 from .config import Config
+from .detect import LANGUAGES as DETECTED, detect
 from .errors import TransflowError, UsageError
 from . import exchange, qa
 from .exchange import tmx, xliff
@@ -37,17 +39,21 @@ class Article:
     path: Path
     doc: Document
     reference: str
-    _segments: dict[str, list[Segment]] = field(default_factory=dict, repr=False)
+    source_lang: str
+    _segments: list[Segment] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, path: Path, project: Project) -> Article:
-        return cls(path, parse_file(path), project.reference(path))
+    def load(cls, path: Path, settings: Settings) -> Article:
+        """Parse the article and settle its language (see ``Settings.source_lang_of``)."""
+        doc = parse_file(path)
+        reference = settings.project.reference(path)
+        return cls(path, doc, reference, settings.source_lang_of(reference, doc))
 
-    def segments(self, lang: str) -> list[Segment]:
-        """The article's segments, cut once however many target languages are drafted."""
-        if lang not in self._segments:
-            self._segments[lang] = segments_of(self.doc, lang)
-        return self._segments[lang]
+    def segments(self) -> list[Segment]:
+        """The article's segments, cut once (by its own language's rules) however many target languages are drafted."""
+        if self._segments is None:
+            self._segments = segments_of(self.doc, self.source_lang)
+        return self._segments
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class Settings:
     """What a translate or batch run does, whichever articles it is given: plain values, nothing open."""
 
     project: Project
-    source_lang: str
+    source_lang: str | None  # None: each article's detected language
     target_langs: tuple[str, ...]
     engine: Mapping[str, Any] = field(default_factory=lambda: {"name": "argos"})
     glossary: Glossary | None = None
@@ -63,9 +69,33 @@ class Settings:
     formats: Sequence[str] = ("po",)
     memory_path: Path | str | None = None  # a file or a postgresql:// URL
     fuzzy_threshold: float = 75.0
+    default_source_lang: str = "en"  # for an article too short to tell (names and figures only)
+    force_source_lang: bool = False  # --from-force: take --from even where the text says otherwise
 
     def outputs(self, article: Article, target_lang: str) -> list[Path]:
         return self.project.translation_files(article.path, target_lang, self.formats)
+
+    def language_pairs(self) -> list[tuple[str, str]]:
+        """Every pair the run may translate: from --from, or from any language an article can be detected in."""
+        sources = [self.source_lang] if self.source_lang else list(dict.fromkeys((*DETECTED, self.default_source_lang)))
+        return [(source, target) for target in self.target_langs for source in sources if source != target]
+
+    def targets_of(self, article: Article) -> list[str]:
+        """The article's target languages: never its own."""
+        return [lang for lang in self.target_langs if lang != article.source_lang]
+
+    def source_lang_of(self, reference: str, doc: Document) -> str:
+        """The article's language: ``--from`` if given, refused when the text plainly says otherwise; else detected."""
+        found = detect(" \n".join(block.text for block in doc.blocks if block.role != "language"))
+        if self.source_lang is None:
+            return found.lang if found.evidence else self.default_source_lang
+        if found.certain and found.lang != self.source_lang and not self.force_source_lang:
+            raise UsageError(
+                f"{reference}: is written in {languages.english_name(found.lang)} ({found.lang}: {found.reason}), "
+                f"not {self.source_lang} as --from says; drop --from to use the detected language, "
+                f"or add --from-force if it really is {self.source_lang}"
+            )
+        return self.source_lang
 
 
 @dataclass
@@ -114,9 +144,9 @@ class Pending:
 
 def start(article: Article, target_lang: str, settings: Settings, resources: Resources) -> Pending:
     """Segment, merge with what reviewers already did, and list what MT must translate."""
-    source_lang = settings.source_lang
-    previous = _previous(settings.project.existing_translation(article.path, target_lang), article, source_lang, target_lang)
-    units = collect_units(article.segments(source_lang), article.reference)
+    source_lang = article.source_lang
+    previous = _previous(settings.project.existing_translation(article.path, target_lang), article, target_lang)
+    units = collect_units(article.segments(), article.reference)
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
         resources.memory, settings.fuzzy_threshold,
@@ -126,7 +156,7 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
 
 def finish(pending: Pending, settings: Settings) -> str:
     """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
-    catalog = pending.previous.updated(pending.draft.units, settings.source_lang, pending.target_lang)
+    catalog = pending.previous.updated(pending.draft.units, pending.article.source_lang, pending.target_lang)
     datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
     paths = settings.outputs(pending.article, pending.target_lang)
     for fmt, path in zip(settings.formats, paths):
@@ -147,41 +177,61 @@ def translate_articles(
 ) -> Iterator[str]:
     """Write every article's PO (and/or XLIFF) file in every target language; yield a line per file.
 
-    Every article is read and every model checked before *guard* (the project
-    lock) is taken and the first file written, so a bad input or a missing
-    model leaves nothing behind. MT runs once per language pair over the
-    sentences of all the articles.
+    Each article is translated from its own language (detected, or ``--from``),
+    never into it. Every article is read and every model checked before
+    *guard* (the project lock) is taken, and every existing translation file
+    is read and checked before the first file is written, so a bad input, a
+    missing model or a file made from another language leaves nothing behind.
+    MT runs once per language pair over the sentences of all the articles.
     """
     project = settings.project
-    articles = [Article.load(path, project) for path in paths]
+    articles = [Article.load(path, settings) for path in paths]
     shared = project.refuse_shared_outputs(paths, settings.target_langs)
     if shared:
         raise UsageError(next(iter(shared.values())))
+    pairs = list(dict.fromkeys((a.source_lang, t) for t in settings.target_langs for a in articles if t in settings.targets_of(a)))
+    if not pairs:
+        raise UsageError(
+            f"nothing to translate: {', '.join(f'{a.reference} is {a.source_lang}' for a in articles)}; "
+            "choose other languages with --to"
+        )
     with open_resources(settings, engine) as resources:
-        for target_lang in settings.target_langs:
-            resources.engine.check(settings.source_lang, target_lang)
+        for source_lang, target_lang in pairs:
+            resources.engine.check(source_lang, target_lang)
+        for article in articles:
+            if article.source_lang in settings.target_langs:
+                yield f"{article.reference}: already in {article.source_lang}, not translated into it"
         with guard or nullcontext():
-            for target_lang in settings.target_langs:
-                pending = [start(article, target_lang, settings, resources) for article in articles]
-                machine_translate([p.draft for p in pending], resources.engine)
-                for item in pending:
+            pending = {
+                pair: [start(a, pair[1], settings, resources) for a in articles if a.source_lang == pair[0] and pair[1] in settings.targets_of(a)]
+                for pair in pairs
+            }
+            for items in pending.values():
+                machine_translate([p.draft for p in items], resources.engine)
+                for item in items:
                     yield finish(item, settings)
 
 
-def _previous(path: Path | None, article: Article, source_lang: str, target_lang: str) -> Catalog:
+def _previous(path: Path | None, article: Article, target_lang: str) -> Catalog:
     """What reviewers already did: the article's PO or XLIFF file, if there is one.
 
-    A file whose units all name another article belongs to that article (two
-    articles whose names collide across runs): it is refused, never merged.
+    A file that belongs to another article (two articles whose names collide
+    across runs) or that was made from another source language is refused,
+    never merged into: its reviewed work would be lost.
     """
     if path is None:
-        return Catalog([], source_lang, target_lang)
+        return Catalog([], article.source_lang, target_lang)
     catalog, _ = exchange.read(path)
     owners = {reference for unit in catalog.units for reference, _ in unit.occurrences}
     if owners and article.reference not in owners:
         raise TransflowError(
             f"{relative_path(path)}: holds the translations of {min(owners)}, not of {article.reference}; "
             "rename one of the two articles or set paths.articles in transflow.toml (if the article was moved, move that file too)"
+        )
+    if catalog.source_language and catalog.source_language != article.source_lang:
+        raise TransflowError(
+            f"{relative_path(path)}: was made from {catalog.source_language} (X-Source-Language), but {article.reference} "
+            f"is translated from {article.source_lang} now; the file is left as it is: check --from, or move the file away to start over"
         )
     catalog.units = catalog.usable()
     return catalog

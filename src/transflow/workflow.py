@@ -228,7 +228,7 @@ def _previous(path: Path | None, article: Article, target_lang: str) -> Catalog:
             f"{relative_path(path)}: holds the translations of {min(owners)}, not of {article.reference}; "
             "rename one of the two articles or set paths.articles in transflow.toml (if the article was moved, move that file too)"
         )
-    if catalog.source_language and catalog.source_language != article.source_lang:
+    if catalog.source_language and languages.base(catalog.source_language) != article.source_lang:
         raise TransflowError(
             f"{relative_path(path)}: was made from {catalog.source_language} (X-Source-Language), but {article.reference} "
             f"is translated from {article.source_lang} now; the file is left as it is: check --from, or move the file away to start over"

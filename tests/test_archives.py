@@ -228,6 +228,22 @@ def test_good_bundle_replaces_the_same_pair_and_touches_nothing_else(packages, t
     assert snapshot(packages / "translate-en_ja-1_0") == japanese
 
 
+def test_a_bundle_in_memory_is_checked_the_same_way(tmp_path):
+    """Ray workers unpack the driver's bundle from bytes: the same checks, errors naming its origin."""
+    members = package_members("translate-en_ko-1_0", "en", "ko") + [("../../escape", b"x")]
+    entry = manifest_entry(members, "translate-en_ko-1_0", "en", "ko")
+    data = make_bundle(tmp_path / "b.zip", [entry], members).read_bytes()
+    folder = tmp_path / "unpacked"
+    folder.mkdir()
+    message = refused(bundles.unpack, io.BytesIO(data), folder, "the model bundle from the driver")
+    assert message.startswith("the model bundle from the driver: unsafe member name")
+    assert not list(folder.iterdir()) and not (tmp_path / "escape").exists()
+    good = package_members("translate-en_ko-1_0", "en", "ko")
+    data = make_bundle(tmp_path / "g.zip", [manifest_entry(good, "translate-en_ko-1_0", "en", "ko")], good).read_bytes()
+    [model] = bundles.unpack(io.BytesIO(data), folder, "the model bundle from the driver")
+    assert (model.label, model.path) == ("en→ko 1.0", folder / "translate-en_ko-1_0")
+
+
 # Packages (.argosmodel): members checked before anything is extracted --------------------------
 
 

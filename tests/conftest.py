@@ -79,6 +79,30 @@ def careless_engine(careless_package, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def garbling_package(sentencepiece_model) -> Path:
+    """The careless en→vi model that also garbles "Z", so no placeholder form survives it:
+    every glossary term must be repaired after MT (the risk calibration's worst case)."""
+    from transflow.synthetic_models import build_copy_package
+
+    folder = _SESSION_HOME / "garbling"
+    folder.mkdir(exist_ok=True)
+    return build_copy_package(folder / "translate-en_vi-1_0.argosmodel", "en", "vi", sentencepiece_model, careless=True, also_garble="Z")
+
+
+def unpacked_engine(package: Path, folder: Path, source: str = "en", target: str = "vi"):
+    """An ArgosEngine running one .argosmodel kept outside the installed packages."""
+    import zipfile
+
+    from transflow.engines.argos import ArgosEngine
+    from transflow.models import InstalledModel
+
+    with zipfile.ZipFile(package) as archive:
+        archive.extractall(folder)
+    path = folder / package.stem
+    return ArgosEngine(installed={(source, target): InstalledModel(source, target, "1.0", path)})
+
+
+@pytest.fixture(scope="session")
 def installed_models(package_files) -> Path:
     """The copy models installed with argostranslate's own installer."""
     from argostranslate import package

@@ -144,6 +144,7 @@ def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jo
         fuzzy_threshold=cfg.fuzzy_threshold,
         default_source_lang=cfg.source,
         force_source_lang=from_force,
+        risk=cfg.risk,
     )
 
 
@@ -248,15 +249,27 @@ def status(
     paths: list[str] = typer.Argument(None, help="Articles, folders or globs (default: every article with a PO/XLIFF file)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (default: the project's targets)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    review: bool = typer.Option(False, "--review", help="Review work left weighted by risk, high-risk articles first."),
 ) -> None:
     """Translated, fuzzy and untranslated segments and words per article and language."""
     from .batch import expand
     from .project import Project
-    from .status import project_status
+    from .status import project_review, project_status
 
     cfg = state.config
     targets = [languages.check(lang)] if lang else cfg.targets
-    rows = project_status(Project.from_config(cfg), expand(paths) if paths else None, targets, cfg.source)
+    articles = expand(paths) if paths else None
+    if review:
+        loads = project_review(Project.from_config(cfg), articles, targets, cfg.source, cfg.risk)
+        if as_json:
+            out.print_json(json.dumps([load.as_dict() for load in loads], ensure_ascii=False))
+            return
+        table = Table("article", "language", "high risk", "medium", "low", "untranslated", "words left", "weighted work")
+        for load in loads:
+            table.add_row(load.article, load.language, *(str(v) for v in (load.high, load.medium, load.low, load.untranslated, load.words_left)), f"{load.work:g}")
+        out.print(table)
+        return
+    rows = project_status(Project.from_config(cfg), articles, targets, cfg.source)
     if as_json:
         out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
         return

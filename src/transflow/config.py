@@ -9,7 +9,7 @@ with ``--config``.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from . import languages
 from .errors import UsageError
 from .glossary.enforce import OrderRule
 from .memory import is_server
+from .risk import RiskSettings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,6 +108,40 @@ ray_workers = 0
 ray_worker_cpus = 0
 # A folder of model packages every node sees at the same path; "" = shipped from this machine.
 ray_models = ""
+
+[risk]
+# Review risk of each draft, shown to the reviewer ("review: high — term
+# repaired (Thủ tướng)") and used by "transflow status --review". Each signal
+# found adds its points; a draft is high at `high` points or more, medium at
+# `medium`. One repaired or unenforced term, or lost markup, outweighs all the
+# soft signals together (3 + 2 + 2 + 1 + 1 = 9), so such drafts always rank
+# first; see the README for how the defaults were calibrated.
+high = 10
+medium = 3
+term_not_enforced = 12
+term_repaired = 10
+markup_lost = 10
+# The model's mean log-probability per token below which it counts as unsure.
+model_score = -1.0
+model_score_low = 3
+# A fuzzy TM match with differences left uncorrected, or all corrected.
+tm_not_corrected = 3
+tm_corrected = 1
+# Per QA warning on the draft, at most qa_max in all.
+qa_warning = 1
+qa_max = 2
+# Translation length outside the band the QA "length" check expects.
+length_ratio = 2
+pivot = 1
+long_source = 1
+long_source_words = 40
+
+[risk.work]
+# Review work per source word left, by risk level (status --review).
+high = 4
+medium = 2
+low = 1
+untranslated = 3
 """
 
 
@@ -127,6 +162,7 @@ class Config:
     memory: Path | str  # a file, or a postgresql:// URL
     fuzzy_threshold: float
     qa_disabled: list[str]
+    risk: RiskSettings = field(default_factory=RiskSettings)
     file: Path | None = None  # the transflow.toml read, if any
     executor: str = "local"
     ray_address: str = ""
@@ -234,6 +270,7 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         ray_address=str(batch["ray_address"]),
         ray_workers=batch["ray_workers"],
         ray_worker_cpus=batch["ray_worker_cpus"],
+        risk=RiskSettings.from_mapping(data["risk"], str(origin)),
     )
     config.memory = config.memory if is_server(config.memory) else config.path(Path(config.memory))
     config.models = config.path(Path(paths["models"])) if paths.get("models") else None

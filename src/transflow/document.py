@@ -245,12 +245,24 @@ class UnitProblem:
 CODES_DAMAGED = "codes-damaged"
 
 
+@dataclass(frozen=True)
+class Risk:
+    """How much a draft needs the reviewer, and why: ``level`` is high, medium or low.
+
+    Assessed once when the draft is made (risk.py) and carried through PO and
+    XLIFF as data, so ``status --review`` reads it back without re-deriving it.
+    """
+
+    level: str
+    reasons: tuple[str, ...] = ()
+
+
 @dataclass
 class Unit:
     """A source segment and its translation as exchanged with translators (a PO entry).
 
     What is known about the translation travels as typed fields (``state``,
-    ``origin``, ``block``, ``problems``); the exchange formats turn them into
+    ``origin``, ``block``, ``problems``, ``risk``, ``candidates``); the exchange formats turn them into
     flags, states and comments through one table (``exchange/states.py``,
     ``exchange/facts.py``). ``notes`` are free text for the reviewer that no
     code reads back. ``codes`` locate the inline codes in ``source`` where
@@ -271,6 +283,8 @@ class Unit:
     block: str | None = None  # the kind of block the sentence is in (paragraph, heading…)
     problems: list[UnitProblem] = field(default_factory=list)
     line: int | None = None  # the line of the unit in the PO/XLIFF file it was read from, for messages
+    risk: Risk | None = None  # how much the draft needs the reviewer (risk.py)
+    candidates: list[str] = field(default_factory=list)  # names seen in the source that the glossary lacks
 
     def __post_init__(self) -> None:
         if self.state is None:

@@ -6,7 +6,8 @@ placeholders. Placeholders that do not survive are retried in the next form;
 a segment that still fails is translated unprotected, its glossary terms put
 in where the model's own rendering of them can be found, and whatever could
 not be enforced is named in a comment on the (fuzzy) entry. Never a silently
-wrong draft.
+wrong draft. Each machine or fuzzy-TM draft gets its review risk (risk.py)
+from what happened on the way, and the names in it that the glossary lacks.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import qa
-from .document import InlineCode, Origin, Segment, State, Unit, UnitProblem
-from .engines import Engine
+from .document import InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
+from .engines import Engine, translate_scored
 from .glossary.enforce import Enforcer, TermSpan
+from .glossary.suggest import candidates_in, without_codes
 from .leverage import suggest
 from .memory import Memory
 from .protect import FORMS, Form, Protected, protect, restore, usable_forms
+from .risk import RiskSettings, Signals, assess
+from .status import words
 
 CODES_LOST = UnitProblem("markup", "MT lost the inline codes; they are missing from this draft")
 # QA checks not repeated on machine drafts: enforcement already names glossary problems.
@@ -51,6 +55,7 @@ class _Job:
     forms: list[Form] = field(default_factory=list)
     output: str | None = None
     problems: list[UnitProblem] = field(default_factory=list)
+    signals: Signals = field(default_factory=Signals)
 
 
 def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:
@@ -76,6 +81,7 @@ class Draft:
     enforcer: Enforcer | None = None
     pending: list[tuple[Unit, _Job]] = field(default_factory=list)
     stats: DraftStats = field(default_factory=DraftStats)
+    risk: RiskSettings = field(default_factory=RiskSettings)
 
 
 def prepare(
@@ -86,6 +92,7 @@ def prepare(
     enforcer: Enforcer | None = None,
     memory: Memory | None = None,
     threshold: float = 75.0,
+    risk: RiskSettings | None = None,
 ) -> Draft:
     """Keep what reviewers did, reuse the translation memory, and list what MT must translate.
 
@@ -94,7 +101,7 @@ def prepare(
     translation of the most similar old sentence (fuzzy, with the old source
     alongside so Poedit shows what changed); a fuzzy TM match; then MT.
     """
-    job_draft = Draft(units, source, target, enforcer, stats=DraftStats(segments=len(units)))
+    job_draft = Draft(units, source, target, enforcer, stats=DraftStats(segments=len(units)), risk=risk or RiskSettings())
     current = {unit.source for unit in units}
     leftovers = _leftovers(previous, current)
     for position, unit in enumerate(units):
@@ -117,6 +124,8 @@ def prepare(
             blocked = [(c.start, c.end) for c in unit.codes]
             terms, notes = enforcer.spans(unit.source, blocked)
             unit.notes += enforcer.notes(terms) + notes
+            found_names = candidates_in(without_codes(unit.source, unit.codes), source, enforcer.matcher)
+            unit.candidates = list(dict.fromkeys(item.text for item in found_names))
         else:
             terms = []
         found = None
@@ -140,6 +149,8 @@ def prepare(
             unit.translate(found.target, State.SUGGESTED, Origin.TM_FUZZY, found.detail)
             unit.notes += found.notes
             unit.problems += [UnitProblem("tm", warning) for warning in found.warnings]
+            signals = Signals(tm_score=found.score, tm_corrections=len(found.notes), tm_failures=len(found.warnings))
+            unit.risk = _assess(unit, signals, job_draft)
             job_draft.stats.from_tm += 1
             job_draft.stats.flagged += bool(found.warnings)
             continue
@@ -201,12 +212,24 @@ def _finish(job_draft: Draft, origin: str) -> None:
         missing = enforcer.missing(unit.target, job.terms) if enforcer else []
         if enforcer is not None:
             job.problems += [UnitProblem("glossary", text) for text in enforcer.describe(missing, enforcer.deprecated_in(unit.target))]
-        job.problems += [UnitProblem(p.check, p.message) for p in qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)]
+        found = qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)
+        job.problems += [UnitProblem(p.check, p.message) for p in found]
         unit.problems += job.problems
+        job.signals.terms_missing = missing
+        job.signals.terms_repaired = [term for term in job.signals.terms_repaired if term not in missing]
+        job.signals.qa_checks = [p.check for p in found if p.check != "length"]
+        unit.risk = _assess(unit, job.signals, job_draft)
         stats.machine += 1
         stats.flagged += bool(job.problems)
         stats.terms_flagged += len(missing)
         stats.terms_enforced += len(job.terms) - len(missing)
+
+
+def _assess(unit: Unit, signals: Signals, job_draft: Draft) -> Risk:
+    unusual = qa.unusual_length(unit, job_draft.source, job_draft.target)
+    signals.length_ratio = unusual[0] if unusual else None
+    signals.source_words = words(unit.source, job_draft.source)
+    return assess(signals, job_draft.risk)[1]
 
 
 def draft(
@@ -233,8 +256,9 @@ def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: st
         ]
         if not batch:
             break
-        for (job, prepared), output in zip(batch, engine.translate([p.text for _, p in batch], source, target)):
-            job.output = restore(prepared, output)
+        for (job, prepared), output in zip(batch, translate_scored(engine, [p.text for _, p in batch], source, target)):
+            job.output = restore(prepared, output.text)
+            job.signals.model_score, job.signals.pivot = output.score, output.pivot
     failed = [job for job in jobs if job.output is None]
     if failed:
         _unprotected(failed, engine, source, target)
@@ -244,14 +268,18 @@ def _unprotected(jobs: list[_Job], engine: Engine, source: str, target: str) -> 
     """Translate without placeholders, then swap the model's rendering of each term for the glossary's."""
     bare = [protect(job.text, job.codes, FORMS[0]) for job in jobs]
     texts = [FORMS[0].pattern().sub("", prepared.text) for prepared in bare]
-    outputs = engine.translate(texts, source, target)
+    outputs = translate_scored(engine, texts, source, target)
     term_sources = list(dict.fromkeys(job.text[t.start : t.end] for job in jobs for t in job.terms))
     renderings = dict(zip(term_sources, engine.translate(term_sources, source, target)))
-    for job, prepared, output in zip(jobs, bare, outputs):
+    for job, prepared, scored in zip(jobs, bare, outputs):
+        output = scored.text
+        job.signals.model_score, job.signals.pivot = scored.score, scored.pivot
         for term in job.terms:
             rendering = renderings.get(job.text[term.start : term.end], "").strip()
             if rendering and term.replacement not in output and rendering in output:
                 output = output.replace(rendering, term.replacement, 1)
+                job.signals.terms_repaired.append(term.replacement)
         job.output = prepared.prefix + output + prepared.suffix
         if prepared.replacements:
             job.problems.append(CODES_LOST)
+            job.signals.markup_lost = True

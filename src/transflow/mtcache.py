@@ -4,7 +4,9 @@ Keyed by the engine's origin label (model and version), the language pair and
 the protected source text (placeholders included), so a change of model,
 glossary or markup is a miss. SQLite in WAL mode with a busy timeout lets two
 processes share it; each batch commits at once, so a killed run keeps what it
-had translated and the next one resumes from there.
+had translated and the next one resumes from there. The model's score and the
+pivot language are kept with each output, so a cached draft is assessed for
+review risk like a fresh one.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engines import Engine
+from .engines import Engine, Translation, translate_scored
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT NULL)"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT NULL, score REAL, pivot TEXT)"
+# Caches written before scores were kept gain the columns (their rows have no score).
+_ADDED_COLUMNS = (("score", "REAL"), ("pivot", "TEXT"))
 
 
 class CachedEngine:
@@ -29,6 +33,10 @@ class CachedEngine:
         self.db = sqlite3.connect(str(path), timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(mt)")}
+        for name, kind in _ADDED_COLUMNS:
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE mt ADD COLUMN {name} {kind}")
         self.sent = 0
         self.hits = 0
 
@@ -39,22 +47,28 @@ class CachedEngine:
         return self.engine.origin(source, target)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        return [result.text for result in self.translate_scored(texts, source, target)]
+
+    def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         origin = self.engine.origin(source, target) or ""
         keys = [hashlib.sha256(f"{origin}\0{source}\0{target}\0{text}".encode()).hexdigest() for text in texts]
-        known: dict[str, str] = {}
+        known: dict[str, Translation] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
-            rows = self.db.execute(f"SELECT key, output FROM mt WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            known.update(rows.fetchall())
+            rows = self.db.execute(f"SELECT key, output, score, pivot FROM mt WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            known.update((key, Translation(output, score, pivot)) for key, output, score, pivot in rows)
         missing = list(dict.fromkeys((key, text) for key, text in zip(keys, texts) if key not in known))
         self.hits += len(texts) - sum(1 for key in keys if key not in known)
         if missing:
-            outputs = self.engine.translate([text for _, text in missing], source, target)
+            outputs = translate_scored(self.engine, [text for _, text in missing], source, target)
             self.sent += len(missing)
             fresh = {key: output for (key, _), output in zip(missing, outputs)}
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO mt (key, output) VALUES (?, ?)", fresh.items())
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO mt (key, output, score, pivot) VALUES (?, ?, ?, ?)",
+                    [(key, t.text, t.score, t.pivot) for key, t in fresh.items()],
+                )
             known.update(fresh)
         return [known[key] for key in keys]
 

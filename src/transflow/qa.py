@@ -285,14 +285,21 @@ def _brackets(unit: Unit, ctx: Context) -> Iterable[str]:
 _RATIOS = {("en", "vi"): (0.7, 2.2), ("en", "ja"): (0.12, 1.2), ("vi", "en"): (0.5, 1.6), ("ja", "en"): (1.2, 6.0), ("vi", "ja"): (0.15, 1.0), ("ja", "vi"): (1.4, 7.0)}
 
 
-@check("length", WARNING)
-def _length(unit: Unit, ctx: Context) -> Iterable[str]:
+def unusual_length(unit: Unit, source_lang: str, target_lang: str) -> tuple[float, float, float] | None:
+    """The translation's length ratio to the source and the expected band, when the ratio falls outside it."""
     source, target = _plain(unit, unit.source).strip(), _plain(unit, unit.target).strip()
     if len(source) < 20 or not target:
-        return
-    low, high = _RATIOS.get((ctx.source_lang, ctx.target_lang), (0.3, 3.0))
+        return None
+    low, high = _RATIOS.get((source_lang, target_lang), (0.3, 3.0))
     ratio = len(target) / len(source)
-    if not low <= ratio <= high:
+    return None if low <= ratio <= high else (ratio, low, high)
+
+
+@check("length", WARNING)
+def _length(unit: Unit, ctx: Context) -> Iterable[str]:
+    found = unusual_length(unit, ctx.source_lang, ctx.target_lang)
+    if found is not None:
+        ratio, low, high = found
         yield f"translation is {ratio:.1f}× the length of the source (expected {low}–{high}×)"
 
 

@@ -3,7 +3,8 @@
 Counts segments and source words per state: translated (reviewed), fuzzy
 (drafts awaiting review) and untranslated. Words are counted as words in
 spaced scripts and as characters in Japanese or Chinese, as translators quote
-them.
+them. ``--review`` weighs the words left by each draft's review risk (read
+back from the file as data), so the desk starts where the risk is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from . import exchange
 from .languages import spaced
 from .project import Project
+from .risk import LOW, RiskSettings
 
 _WORD = re.compile(r"\w+")
 
@@ -56,6 +58,11 @@ def article_status(article: str, language: str, path: Path, default_source_lang:
 
 def project_status(project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str) -> list[Status]:
     """Status rows for *articles* (default: every translation file of the project), per language."""
+    return [article_status(name, lang, path, default_source_lang) for name, lang, path in _files(project, articles, langs)]
+
+
+def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[str]) -> list[tuple[str, str, Path]]:
+    """(article name, language, translation file) for *articles* (default: every translation file of the project)."""
     if articles is None:
         found = sorted(project.translations(langs), key=lambda row: (row[0], langs.index(row[1])))
     else:
@@ -65,4 +72,48 @@ def project_status(project: Project, articles: Sequence[Path] | None, langs: Seq
             for lang in langs
             if (path := project.existing_translation(article, lang)) is not None
         ]
-    return [article_status(name, lang, path, default_source_lang) for name, lang, path in found]
+    return found
+
+
+@dataclass
+class ReviewLoad:
+    """Review work left in one article and language: drafts by risk level, and the weighted work."""
+
+    article: str
+    language: str
+    file: str
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+    untranslated: int = 0
+    words_left: int = 0
+    work: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def review_load(article: str, language: str, path: Path, default_source: str, risk: RiskSettings) -> ReviewLoad:
+    """Every entry not yet reviewed, counted by its risk level (a draft without one is low) and weighted per word."""
+    catalog, _ = exchange.read(path)
+    source = catalog.source_language or default_source
+    load = ReviewLoad(article, language, str(path))
+    for unit in catalog.units:
+        if unit.reviewed:
+            continue
+        level = "untranslated" if not unit.target else unit.risk.level if unit.risk is not None else LOW
+        setattr(load, level, getattr(load, level) + 1)
+        count = words(unit.source, source)
+        load.words_left += count
+        load.work += count * risk.work.get(level, 1.0)
+    load.work = round(load.work, 1)
+    return load
+
+
+def project_review(
+    project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str, risk: RiskSettings
+) -> list[ReviewLoad]:
+    """Review work left per article and language, high-risk drafts first, then the most weighted work."""
+    loads = [review_load(name, lang, path, default_source_lang, risk) for name, lang, path in _files(project, articles, langs)]
+    return sorted(loads, key=lambda load: (-load.high, -load.work, -load.medium, load.article, load.language))
+

@@ -56,10 +56,10 @@ def _pieces(sp_model: Path) -> list[str]:
     ]
 
 
-def _is_careless_target(piece: str) -> bool:
+def _is_careless_target(piece: str, symbols: set[str]) -> bool:
     if piece.startswith("<0x") and piece.endswith(">"):
-        return chr(int(piece[3:-1], 16)) in CARELESS_SYMBOLS
-    return any(ch in CARELESS_SYMBOLS for ch in piece)
+        return chr(int(piece[3:-1], 16)) in symbols
+    return any(ch in symbols for ch in piece)
 
 
 def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, int]):
@@ -170,13 +170,16 @@ def build_copy_package(
     *,
     dictionary: Mapping[str, str] | None = None,
     careless: bool = False,
+    also_garble: str = "",
     max_positions: int = 256,
     package_version: str = "1.0",
 ) -> Path:
     """Write an ``.argosmodel`` that copies its input from *from_code* to *to_code*.
 
     *dictionary* maps source pieces to target pieces; *careless* turns every
-    piece holding a bracket-like or other symbol character into a space.
+    piece holding a bracket-like or other symbol character (and those of
+    *also_garble*: "Z" breaks even the letters-and-digits placeholder form)
+    into a space.
     """
     vocab = SPECIALS + _pieces(sp_model)
     index = {piece: i for i, piece in enumerate(vocab)}
@@ -186,7 +189,7 @@ def build_copy_package(
     if careless:
         space = index["▁"]
         for i, piece in enumerate(vocab[len(SPECIALS) :], start=len(SPECIALS)):
-            if _is_careless_target(piece):
+            if _is_careless_target(piece, CARELESS_SYMBOLS | set(also_garble)):
                 output_map[i] = space
     readme = "Synthetic copy model built by transflow for tests. Licence: CC0.\n"
     spec = _copy_spec(vocab, max_positions, output_map)

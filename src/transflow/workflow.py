@@ -30,6 +30,7 @@ from .engines import Engine
 from .memory import Memory, TMUnit
 from .mtcache import CachedEngine
 from .project import Project
+from .risk import RiskSettings
 from .segment import segments_of
 from .textio import relative_path, write_atomic
 
@@ -71,6 +72,7 @@ class Settings:
     fuzzy_threshold: float = 75.0
     default_source_lang: str = "en"  # for an article too short to tell (names and figures only)
     force_source_lang: bool = False  # --from-force: take --from even where the text says otherwise
+    risk: RiskSettings = field(default_factory=RiskSettings)
 
     def outputs(self, article: Article, target_lang: str) -> list[Path]:
         return self.project.translation_files(article.path, target_lang, self.formats)
@@ -149,7 +151,7 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     units = collect_units(article.segments(), article.reference)
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
-        resources.memory, settings.fuzzy_threshold,
+        resources.memory, settings.fuzzy_threshold, settings.risk,
     )
     return Pending(article, target_lang, drafted, previous)
 

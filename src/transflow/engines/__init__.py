@@ -7,9 +7,24 @@ them; the drafting stage never asks for one sentence at a time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..errors import UsageError
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One MT output with what the engine knows about its confidence, for the review risk.
+
+    ``score`` is the mean log-probability per target token (of the worst hop
+    when pivoting), None when the engine cannot tell; ``pivot`` names the
+    language pivoted through.
+    """
+
+    text: str
+    score: float | None = None
+    pivot: str | None = None
 
 
 class Engine(Protocol):
@@ -23,6 +38,14 @@ class Engine(Protocol):
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate every text; same length and order as *texts*."""
+
+
+def translate_scored(engine: Engine, texts: Sequence[str], source: str, target: str) -> list[Translation]:
+    """*texts* translated with scores where the engine gives them (``translate_scored``), else plain."""
+    scored = getattr(engine, "translate_scored", None)
+    if scored is not None:
+        return scored(texts, source, target)
+    return [Translation(text) for text in engine.translate(texts, source, target)]
 
 
 def create(name: str, settings: dict | None = None) -> Engine:

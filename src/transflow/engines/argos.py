@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .. import models
+from . import Translation
 
 
 @dataclass(frozen=True)
@@ -133,9 +134,19 @@ class ArgosEngine:
         return f"MT argos {versions}" if len(hops) == 1 else f"MT argos via {models.PIVOT} ({versions})"
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        results = list(texts)
-        for hop in self._route(source, target):
-            results = self._run(self.load(hop), results)
+        return [result.text for result in self.translate_scored(texts, source, target)]
+
+    def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
+        """Every hop over the whole batch; a pivoted text keeps the score of its least confident hop."""
+        hops = self._route(source, target)
+        pivot = models.PIVOT if len(hops) > 1 else None
+        results = [Translation(text, None, pivot) for text in texts]
+        for hop in hops:
+            outputs = self._run(self.load(hop), [r.text for r in results])
+            results = [
+                Translation(text, score if r.score is None or score is None else min(r.score, score), pivot)
+                for r, (text, score) in zip(results, outputs)
+            ]
         return results
 
     def load(self, model: models.InstalledModel) -> _LoadedModel:
@@ -143,10 +154,10 @@ class ArgosEngine:
             self._loaded[model.path] = _LoadedModel(model, self.settings)
         return self._loaded[model.path]
 
-    def _run(self, model: _LoadedModel, texts: list[str]) -> list[str]:
+    def _run(self, model: _LoadedModel, texts: list[str]) -> list[tuple[str, float | None]]:
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
         if not unique:
-            return ["" for _ in texts]
+            return [("", None) for _ in texts]
         batch = [model.tokenizer.encode(text) for text in unique]
         prefix = [[model.target_prefix] for _ in batch] if model.target_prefix else None
         s = self.settings
@@ -159,6 +170,16 @@ class ArgosEngine:
             length_penalty=s.length_penalty,
             replace_unknowns=True,
             max_decoding_length=s.max_decoding_length,
+            return_scores=True,
         )
-        translated = {text: model.decode(result.hypotheses[0]) for text, result in zip(unique, results)}
-        return [translated.get(text, "") for text in texts]
+        translated = {
+            text: (model.decode(result.hypotheses[0]), self._per_token(result.scores[0], len(result.hypotheses[0])))
+            for text, result in zip(unique, results)
+        }
+        return [translated.get(text, ("", None)) for text in texts]
+
+    def _per_token(self, score: float, tokens: int) -> float:
+        """CTranslate2's score is the log-likelihood divided by length ** length_penalty, the
+        end-of-sentence token counted; undo that to compare sentences of any length."""
+        length = tokens + 1
+        return score * length**self.settings.length_penalty / length

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..document import Origin, Unit, UnitProblem
+from ..document import Origin, Risk, Unit, UnitProblem
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,42 @@ def _problem_in(unit: Unit, value: str) -> bool:
     return True
 
 
+RISK_LEVELS = ("high", "medium", "low")
+# XLIFF note priority (1 is the most urgent) of the review line, by risk level.
+PRIORITY = {"high": 1, "medium": 5, "low": 9}
+REVIEW = "review"
+_DASH = " — "
+
+
+def _risk_out(unit: Unit) -> list[str]:
+    if unit.risk is None or (unit.risk.level == "low" and not unit.risk.reasons):
+        return []
+    return [unit.risk.level + (_DASH + "; ".join(unit.risk.reasons) if unit.risk.reasons else "")]
+
+
+def _risk_in(unit: Unit, value: str) -> bool:
+    level, _, reasons = value.partition(_DASH.strip())
+    if level.strip() not in RISK_LEVELS:
+        return False
+    unit.risk = Risk(level.strip(), tuple(r.strip() for r in reasons.split(";") if r.strip()))
+    return True
+
+
+def _candidates_out(unit: Unit) -> list[str]:
+    return ["; ".join(unit.candidates)] if unit.candidates else []
+
+
+def _candidates_in(unit: Unit, value: str) -> bool:
+    unit.candidates = [name.strip() for name in value.split(";") if name.strip()]
+    return True
+
+
 FACTS: tuple[Fact, ...] = (
     Fact("block", _block_out, _block_in),
     Fact("origin", _origin_out, _origin_in),
+    Fact(REVIEW, _risk_out, _risk_in),
     Fact("qa", _problems_out, _problem_in),
+    Fact("not in the glossary", _candidates_out, _candidates_in),
 )
 _BY_LABEL = {fact.label: fact for fact in FACTS}
 
@@ -71,6 +103,11 @@ _BY_LABEL = {fact.label: fact for fact in FACTS}
 def comments(unit: Unit) -> list[str]:
     """Every comment line for *unit*: its typed facts in FACTS order, then its free notes."""
     return [f"{fact.label}: {value}" for fact in FACTS for value in fact.write(unit)] + unit.notes
+
+
+def priority(line: str, unit: Unit) -> int | None:
+    """The XLIFF note priority of a comment line: the review line carries the draft's risk level."""
+    return PRIORITY[unit.risk.level] if unit.risk is not None and line.startswith(f"{REVIEW}: ") else None
 
 
 def absorb(unit: Unit, lines: Iterable[str]) -> None:

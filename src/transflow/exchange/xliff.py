@@ -185,7 +185,7 @@ def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
         context = etree.SubElement(element, q("context-group"), purpose="information")
         etree.SubElement(context, q("context"), {"context-type": "x-msgctxt"}).text = unit.context
     for note in facts.comments(unit):
-        etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}).text = note
+        _note(etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}), note, unit)
     if unit.translator_comment:
         etree.SubElement(element, q("note"), {"from": "translator"}).text = unit.translator_comment
     if unit.fuzzy and unit.previous_source is not None:
@@ -222,6 +222,15 @@ def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
         last.set("equiv-text", piece.raw)
 
 
+def _note(element: etree._Element, text: str, unit: Unit) -> None:
+    """A comment line as a note; the review line also gets the draft's risk as the note's priority,
+    which CAT tools can sort by (both XLIFF versions have it)."""
+    element.text = text
+    priority = facts.priority(text, unit)
+    if priority is not None:
+        element.set("priority", str(priority))
+
+
 def _build20(catalog: Catalog, article: str, datatype: str) -> etree._Element:
     def q(tag: str) -> str:
         return f"{{{XLIFF20}}}{tag}"
@@ -251,7 +260,7 @@ def _unit20(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
     if unit.context is not None:
         etree.SubElement(notes, q("note"), category="msgctxt").text = unit.context
     for note in facts.comments(unit):
-        etree.SubElement(notes, q("note"), category="transflow").text = note
+        _note(etree.SubElement(notes, q("note"), category="transflow"), note, unit)
     if unit.translator_comment:
         etree.SubElement(notes, q("note"), category="translator").text = unit.translator_comment
     if unit.fuzzy and unit.previous_source is not None:

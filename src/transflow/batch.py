@@ -219,7 +219,7 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
     for item, key, fingerprint, spent in pending:
         began = time.perf_counter()
         try:
-            finish(item, settings)
+            finish(item, settings, resources)
         except TransflowError as err:
             report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
             continue

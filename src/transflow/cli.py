@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__, config as configuration, languages
+from . import __version__, config as configuration, engines, languages
 from .errors import TransflowError, UsageError
 from .textio import relative_path, write_atomic
 
@@ -586,6 +586,52 @@ def glossary_convert(
     loaded = glossaries.load([source])
     glossaries.write(loaded, target)
     out.print(f"wrote {len(loaded.entries)} entries to {target}", markup=False)
+
+
+@glossary_app.command("suggest")
+def glossary_suggest(
+    articles: list[str] = typer.Argument(None, help="Articles, folders or globs to look for new names in."),
+    output: Path = typer.Option(..., "-o", "--output", help="The CSV to write (the glossary's own format)."),
+    glossary: list[Path] = _GLOSSARY,
+    source: Optional[str] = _FROM,
+    to: Optional[str] = _TO,
+    engine: Optional[str] = _ENGINE,
+    min_count: Optional[int] = typer.Option(None, "--min-count", min=1, help="Only terms seen at least N times (default 1; 3 with --from-reviews)."),
+    from_reviews: Optional[Path] = typer.Option(None, "--from-reviews", help="Learn from reviewed PO/XLIFF files in this folder instead."),
+) -> None:
+    """Candidate glossary terms: names in ARTICLES the glossary lacks, or what reviewers consistently corrected."""
+    from . import terminology
+
+    cfg = state.config
+    glossary_files = glossary or cfg.glossaries
+    if output.resolve() in {g.resolve() for g in glossary_files}:
+        raise UsageError(f"{output}: is a glossary read by this run; write the candidates to another file")
+    if bool(articles) == (from_reviews is not None):
+        raise UsageError("give either ARTICLES or --from-reviews LOCALES")
+    if from_reviews is not None:
+        from .project import Project
+
+        found = terminology.review_substitutions(from_reviews, Project.from_config(cfg).mt_cache, min_count or 3)
+        terminology.write_substitutions(output, found)
+        for source_lang, target_lang, item in found:
+            out.print(f"{item.source} → {item.reviewed} ({source_lang}→{target_lang}): MT wrote {item.machine!r}, replaced in {item.count} of {item.seen} sentences", markup=False)
+        out.print(f"wrote {len(found)} suggestions learnt from reviews to {output}", markup=False)
+        return
+    from .batch import expand
+
+    settings = _settings(to, source, engine, None, glossary, "po")
+    paths = expand(articles)
+    candidates = terminology.article_candidates(paths, settings.source_lang, settings.glossary, min_count or 1, settings.project)
+    mt = engines.create(str(settings.engine.get("name", "argos")), settings.engine)
+    for target in settings.target_langs:
+        mt.check(settings.source_lang, target)
+    terminology.add_renderings(candidates, mt, settings.source_lang, settings.target_langs)
+    terminology.write_candidates(output, candidates, settings.source_lang, settings.target_langs)
+    table = Table("term", "type", "count", *(f"MT {t}" for t in settings.target_langs))
+    for candidate in candidates[:_LISTED * 2]:
+        table.add_row(candidate.text, candidate.kind, str(candidate.count), *(candidate.renderings.get(t, "") for t in settings.target_langs))
+    out.print(table)
+    out.print(f"wrote {len(candidates)} candidate terms not in the glossary to {output}", markup=False)
 
 
 @tm_app.command("import")

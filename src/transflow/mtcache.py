@@ -6,19 +6,26 @@ glossary or markup is a miss. SQLite in WAL mode with a busy timeout lets two
 processes share it; each batch commits at once, so a killed run keeps what it
 had translated and the next one resumes from there. The model's score and the
 pivot language are kept with each output, so a cached draft is assessed for
-review risk like a fresh one.
+review risk like a fresh one. The same database keeps the last machine draft
+of each source sentence as it was written to PO/XLIFF (placeholders
+restored), which ``glossary suggest --from-reviews`` compares with what the
+reviewers made of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .engines import Engine, Translation, translate_scored
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT NULL, score REAL, pivot TEXT)"
+_DRAFTS = (
+    "CREATE TABLE IF NOT EXISTS drafts (source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,"
+    " draft TEXT NOT NULL, PRIMARY KEY (source_lang, target_lang, source))"
+)
 # Caches written before scores were kept gain the columns (their rows have no score).
 _ADDED_COLUMNS = (("score", "REAL"), ("pivot", "TEXT"))
 
@@ -74,3 +81,37 @@ class CachedEngine:
 
     def close(self) -> None:
         self.db.close()
+
+
+class Drafts:
+    """The machine drafts last written for each source sentence, per language pair."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(_DRAFTS)
+
+    def __enter__(self) -> Drafts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def record(self, source_lang: str, target_lang: str, drafts: Iterable[tuple[str, str]]) -> None:
+        rows = [(source_lang, target_lang, source, draft) for source, draft in drafts if draft]
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?, ?)", rows)
+
+    def find(self, source_lang: str, target_lang: str, sources: Sequence[str]) -> dict[str, str]:
+        """The draft of each of *sources* that has one."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(sources))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT source, draft FROM drafts WHERE source_lang = ? AND target_lang = ? AND source IN ({','.join('?' * len(chunk))})",
+                [source_lang, target_lang, *chunk],
+            )
+            found.update(rows.fetchall())
+        return found

@@ -28,7 +28,7 @@ from .glossary.enforce import Enforcer, OrderRule
 from . import memory as tm
 from .engines import Engine
 from .memory import Memory, TMUnit
-from .mtcache import CachedEngine
+from .mtcache import CachedEngine, Drafts
 from .project import Project
 from .risk import RiskSettings
 from .segment import segments_of
@@ -108,6 +108,7 @@ class Resources:
     memory: Memory | None
     glossary: Glossary | None = None
     order_rules: Sequence[OrderRule] = ()
+    drafts: Drafts | None = None  # the machine drafts written, kept for glossary suggest --from-reviews
     _enforcers: dict[tuple[str, str], Enforcer | None] = field(default_factory=dict, repr=False)
 
     def enforcer(self, source_lang: str, target_lang: str) -> Enforcer | None:
@@ -131,7 +132,8 @@ def open_resources(settings: Settings, engine: Engine | None = None, mt_cache: P
         memory = None
         if settings.memory_path is not None and tm.exists(settings.memory_path):
             memory = stack.enter_context(tm.open_memory(settings.memory_path))
-        yield Resources(chosen, memory, settings.glossary, settings.order_rules)
+        drafts = stack.enter_context(Drafts(settings.project.mt_cache))
+        yield Resources(chosen, memory, settings.glossary, settings.order_rules, drafts)
 
 
 @dataclass
@@ -156,13 +158,16 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     return Pending(article, target_lang, drafted, previous)
 
 
-def finish(pending: Pending, settings: Settings) -> str:
+def finish(pending: Pending, settings: Settings, resources: Resources | None = None) -> str:
     """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
     catalog = pending.previous.updated(pending.draft.units, pending.article.source_lang, pending.target_lang)
     datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
     paths = settings.outputs(pending.article, pending.target_lang)
     for fmt, path in zip(settings.formats, paths):
         exchange.write(path, catalog, pending.article.reference, fmt, datatype)
+    if resources is not None and resources.drafts is not None and pending.draft.pending:
+        drafted = ((unit.source, unit.target) for unit, _ in pending.draft.pending)
+        resources.drafts.record(pending.article.source_lang, pending.target_lang, drafted)
     stats = pending.draft.stats
     return (
         f"{', '.join(relative_path(p) for p in paths)}: {stats.segments} segments, {stats.kept} reviewed kept, "
@@ -211,7 +216,7 @@ def translate_articles(
             for items in pending.values():
                 machine_translate([p.draft for p in items], resources.engine)
                 for item in items:
-                    yield finish(item, settings)
+                    yield finish(item, settings, resources)
 
 
 def _previous(path: Path | None, article: Article, target_lang: str) -> Catalog:

@@ -2,13 +2,16 @@
 
 A cell may hold variants separated by ``|``: the first is preferred, the
 others are accepted source forms and allowed target forms. A variant written
-``~form`` is deprecated: it must never appear in a translation.
+``~form`` is deprecated: it must never appear in a translation. Columns
+``count``, ``example`` and ``mt:<lang>`` (what ``glossary suggest`` adds for
+the terminologist) are information only and ignored when the file is read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import languages
@@ -18,6 +21,8 @@ from . import ADMITTED, DEPRECATED, PREFERRED, Entry, Glossary, Term, languages_
 from .problems import Problem
 
 FLAG_COLUMNS = ("type", "note", "dnt", "case_sensitive")
+INFO_COLUMNS = ("count", "example")
+INFO_PREFIX = "mt:"
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}
 
@@ -37,6 +42,8 @@ def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
         key = name.lower()
         if key in FLAG_COLUMNS:
             columns[index] = key
+            continue
+        if key in INFO_COLUMNS or key.startswith(INFO_PREFIX):
             continue
         try:
             columns[index] = languages.check(name)
@@ -106,14 +113,21 @@ def _flag(cell: str, origin: str, column: str, problems: list[Problem]) -> bool 
     return False
 
 
-def write(glossary: Glossary, path: Path) -> None:
-    langs = languages_of(glossary.entries)
+def write(
+    glossary: Glossary,
+    path: Path,
+    langs: Sequence[str] | None = None,
+    info: Sequence[tuple[str, Sequence[str]]] = (),
+) -> None:
+    """Write *glossary*; *langs* forces the language columns (empty cells for a terminologist to fill),
+    *info* adds information columns (name, one value per entry) that reading ignores."""
+    langs = list(langs) if langs is not None else languages_of(glossary.entries)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t" if path.suffix.lower() == ".tsv" else ",", lineterminator="\n")
-    writer.writerow([*langs, *FLAG_COLUMNS])
-    for entry in glossary.entries:
+    writer.writerow([*langs, *FLAG_COLUMNS, *(name for name, _ in info)])
+    for n, entry in enumerate(glossary.entries):
         cells = ["|".join(("~" if t.status == DEPRECATED else "") + t.text for t in entry.terms.get(lang, [])) for lang in langs]
         case = "" if entry.case_sensitive is None else ("yes" if entry.case_sensitive else "no")
         flags = {"type": entry.kind, "note": entry.note, "dnt": "yes" if entry.dnt else "", "case_sensitive": case}
-        writer.writerow([*cells, *(flags[column] for column in FLAG_COLUMNS)])
+        writer.writerow([*cells, *(flags[column] for column in FLAG_COLUMNS), *(values[n] for _, values in info)])
     write_atomic(path, buffer.getvalue())

@@ -9,7 +9,7 @@ import polib
 import pytest
 from lxml import etree
 
-from conftest import ROOT, SAMPLES, msgfmt_check, unpacked_engine
+from conftest import ROOT, SAMPLES, SCHEMAS, msgfmt_check, unpacked_engine
 from transflow import draft as drafting
 from transflow.document import Risk
 from transflow.engines import Translation
@@ -181,6 +181,10 @@ def test_reason_is_written_in_po_and_xliff_and_read_back_as_data(garbling_projec
     converted, _ = xliff.read(Path("converted.xlf"))
     assert next(u for u in converted.units if u.source == entry.msgid).risk == unit.risk
     assert etree.parse("converted.xlf").find(".//{urn:oasis:names:tc:xliff:document:2.0}note[@priority='1']") is not None
+    for path, xsd in (("locales/vi/asean-japan.xlf", "xliff12/xliff-core-1.2-strict.xsd"), ("converted.xlf", "xliff20/xliff_core_2.0.xsd")):
+        if (SCHEMAS / xsd).exists():  # the OASIS schemas accept the priority and the notes
+            schema = etree.XMLSchema(etree.parse(str(SCHEMAS / xsd)))
+            assert schema.validate(etree.parse(path)), schema.error_log
 
 
 def test_status_review_orders_articles_by_risk_weighted_work(project, cli, careless, garbling, monkeypatch):

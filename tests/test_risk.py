@@ -161,11 +161,10 @@ def test_reason_is_written_in_po_and_xliff_and_read_back_as_data(garbling_projec
     result = cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--glossary", NEWSROOM, "--format", "po,xliff")
     assert result.code == 0, result.stderr
     entry = next(e for e in polib.pofile("locales/vi/asean-japan.po") if e.msgid.startswith("Hanoi (VNA)"))
-    comment = " ".join(entry.comment.splitlines())  # polib wraps long comments at 78 columns
-    assert comment.endswith(
+    assert (  # one whole line, as gettext and Poedit keep comments (polib alone would wrap it at 78 columns)
         "review: high — terms repaired (Hà Nội, TTXVN, Thứ trưởng Bộ Ngoại giao, Nguyễn Quốc Dũng, "
         "Hội nghị Bộ trưởng Ngoại giao ASEAN-Nhật Bản); QA: spacing"
-    )
+    ) in entry.comment.splitlines()
     assert msgfmt_check(Path("locales/vi/asean-japan.po")).returncode == 0
     unit = next(u for u in po.read(Path("locales/vi/asean-japan.po")).units if u.source == entry.msgid)
     assert unit.risk.level == "high" and unit.risk.reasons[-1] == "QA: spacing"

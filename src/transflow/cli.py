@@ -622,7 +622,7 @@ def glossary_suggest(
     settings = _settings(to, source, engine, None, glossary, "po")
     paths = expand(articles)
     candidates = terminology.article_candidates(paths, settings.source_lang, settings.glossary, min_count or 1, settings.project)
-    mt = engines.create(str(settings.engine.get("name", "argos")), settings.engine)
+    mt = engines.create(str(settings.engine.get("name", "argos")), dict(settings.engine))
     for target in settings.target_langs:
         mt.check(settings.source_lang, target)
     terminology.add_renderings(candidates, mt, settings.source_lang, settings.target_langs)

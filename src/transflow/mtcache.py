@@ -84,24 +84,37 @@ class CachedEngine:
 
 
 class Drafts:
-    """The machine drafts last written for each source sentence, per language pair."""
+    """The machine drafts last written for each source sentence, per language pair.
+
+    The database is opened on first use, so a job that writes no draft (a
+    refused input, ``--engine none``) leaves no file behind.
+    """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(_DRAFTS)
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=60)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_DRAFTS)
+        return self._db
 
     def __enter__(self) -> Drafts:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.db.close()
+        if self._db is not None:
+            self._db.close()
 
     def record(self, source_lang: str, target_lang: str, drafts: Iterable[tuple[str, str]]) -> None:
         rows = [(source_lang, target_lang, source, draft) for source, draft in drafts if draft]
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?, ?)", rows)
+        if rows:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?, ?)", rows)
 
     def find(self, source_lang: str, target_lang: str, sources: Sequence[str]) -> dict[str, str]:
         """The draft of each of *sources* that has one."""

@@ -102,6 +102,20 @@ def test_suggest_writes_the_glossary_csv_with_mt_renderings(project, cli, instal
     assert [row["en"] for row in csv.DictReader(open("frequent.csv", encoding="utf-8"))] == ["ADB", "Do Hung Viet"]  # headline and lead
 
 
+def test_a_mixed_inbox_puts_each_name_in_its_own_language_column(project, cli, installed_models):
+    Path("inbox").mkdir()
+    Path("inbox/vn.txt").write_text("Thủ tướng Malaysia Anwar Ibrahim đã gặp ông Nguyễn Hồng Diên tại Hà Nội.\n", encoding="utf-8")
+    Path("inbox/en.txt").write_text("The Asian Development Bank will lend more to Vietnam this year.\n", encoding="utf-8")
+    result = cli("glossary", "suggest", "inbox", "--glossary", NEWSROOM, "--to", "en,vi,ja", "-o", "candidates.csv")
+    assert result.code == 0, result.stderr
+    rows = [(row["en"], row["vi"], row["type"], row["mt:en"], row["mt:vi"]) for row in csv.DictReader(open("candidates.csv", encoding="utf-8"))]
+    assert rows == [
+        ("Asian Development Bank", "", "organisation", "", "Asian Development Bank"),
+        ("", "Anwar Ibrahim", "person", "Anwar Ibrahim", ""),
+        ("", "Nguyễn Hồng Diên", "person", "Nguyễn Hồng Diên", ""),
+    ]
+
+
 def test_suggest_refuses_bad_input(project, cli):
     assert cli("glossary", "suggest", "-o", "x.csv").code == 2
     same = cli("glossary", "suggest", "sample_articles", "--glossary", NEWSROOM, "-o", NEWSROOM)

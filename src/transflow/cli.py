@@ -618,18 +618,20 @@ def glossary_suggest(
         out.print(f"wrote {len(found)} suggestions learnt from reviews to {output}", markup=False)
         return
     from .batch import expand
+    from .workflow import Article
 
-    settings = _settings(to, source, engine, None, glossary, "po")
-    paths = expand(articles)
-    candidates = terminology.article_candidates(paths, settings.source_lang, settings.glossary, min_count or 1, settings.project)
+    settings = _settings(to, source, False, engine, None, glossary, "po")
+    loaded = [Article.load(path, settings) for path in expand(articles)]
+    candidates = terminology.article_candidates(loaded, settings.glossary, min_count or 1)
     mt = engines.create(str(settings.engine.get("name", "argos")), dict(settings.engine))
-    for target in settings.target_langs:
-        mt.check(settings.source_lang, target)
-    terminology.add_renderings(candidates, mt, settings.source_lang, settings.target_langs)
-    terminology.write_candidates(output, candidates, settings.source_lang, settings.target_langs)
-    table = Table("term", "type", "count", *(f"MT {t}" for t in settings.target_langs))
+    for pair in dict.fromkeys((c.lang, t) for c in candidates for t in settings.target_langs if t != c.lang):
+        mt.check(*pair)
+    terminology.add_renderings(candidates, mt, settings.target_langs)
+    terminology.write_candidates(output, candidates, settings.target_langs)
+    table = Table("term", "language", "type", "count", *(f"MT {t}" for t in settings.target_langs))
     for candidate in candidates[:_LISTED * 2]:
-        table.add_row(candidate.text, candidate.kind, str(candidate.count), *(candidate.renderings.get(t, "") for t in settings.target_langs))
+        renderings = (candidate.renderings.get(t, "") for t in settings.target_langs)
+        table.add_row(candidate.text, candidate.lang, candidate.kind, str(candidate.count), *renderings)
     out.print(table)
     out.print(f"wrote {len(candidates)} candidate terms not in the glossary to {output}", markup=False)
 

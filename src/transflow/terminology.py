@@ -14,46 +14,51 @@ from pathlib import Path
 
 from . import engines, exchange
 from .errors import UsageError
-from .formats import parse_file
 from .glossary import Entry, Glossary, Term
 from .glossary.csvfile import write as write_csv
 from .glossary.reviews import Reviewed, Substitution, learn
 from .glossary.suggest import Candidate, suggest, without_codes
 from .mtcache import Drafts
-from .project import Project
-from .segment import segments_of
 from .textio import relative_path
+from .workflow import Article
 
 
-def article_candidates(paths: Sequence[Path], source: str, glossary: Glossary | None, min_count: int, project: Project) -> list[Candidate]:
-    sentences = [
-        (project.reference(path), without_codes(segment.text, segment.codes))
-        for path in paths
-        for segment in segments_of(parse_file(path), source)
-        if segment.translatable
-    ]
-    return suggest(sentences, source, glossary, min_count)
+def article_candidates(articles: Sequence[Article], glossary: Glossary | None, min_count: int) -> list[Candidate]:
+    """Candidates per source language of *articles* (each in its own language), most frequent first within each."""
+    by_lang: dict[str, list[tuple[str, str]]] = {}
+    for article in articles:
+        sentences = by_lang.setdefault(article.source_lang, [])
+        sentences += [(article.reference, without_codes(s.text, s.codes)) for s in article.segments() if s.translatable]
+    found = []
+    for lang, sentences in by_lang.items():
+        for candidate in suggest(sentences, lang, glossary, min_count):
+            candidate.lang = lang
+            found.append(candidate)
+    return found
 
 
-def add_renderings(candidates: Sequence[Candidate], engine: engines.Engine, source: str, targets: Sequence[str]) -> None:
-    """What the MT makes of each candidate on its own, per target language (one batch each)."""
-    if engine.origin(source, targets[0] if targets else source) is None:
-        return
-    texts = [c.text for c in candidates]
-    for target in targets:
-        for candidate, rendering in zip(candidates, engine.translate(texts, source, target)):
-            candidate.renderings[target] = rendering
+def add_renderings(candidates: Sequence[Candidate], engine: engines.Engine, targets: Sequence[str]) -> None:
+    """What the MT makes of each candidate on its own, per target language (one batch per language pair)."""
+    for lang in dict.fromkeys(c.lang for c in candidates):
+        group = [c for c in candidates if c.lang == lang]
+        for target in targets:
+            if target == lang or engine.origin(lang, target) is None:
+                continue
+            for candidate, rendering in zip(group, engine.translate([c.text for c in group], lang, target)):
+                candidate.renderings[target] = rendering
 
 
-def write_candidates(path: Path, candidates: Sequence[Candidate], source: str, targets: Sequence[str]) -> None:
-    """The glossary's own CSV: the term, empty target cells, its type; frequency, example and MT as information."""
+def write_candidates(path: Path, candidates: Sequence[Candidate], targets: Sequence[str]) -> None:
+    """The glossary's own CSV: the term in its language's column, empty cells for the other languages,
+    its type; frequency, example and MT as information columns."""
+    langs = list(dict.fromkeys([*(c.lang for c in candidates), *targets]))
     entries = [
-        Entry({source: [Term(c.text)]}, note=f"acronym {c.expansion}" if c.kind != "acronym" and c.expansion else c.expansion, kind=c.kind)
+        Entry({c.lang: [Term(c.text)]}, note=f"acronym {c.expansion}" if c.kind != "acronym" and c.expansion else c.expansion, kind=c.kind)
         for c in candidates
     ]
     info = [("count", [str(c.count) for c in candidates]), ("example", [c.example for c in candidates])]
     info += [(f"mt:{target}", [c.renderings.get(target, "") for c in candidates]) for target in targets]
-    write_csv(Glossary(entries), path, [source, *targets], info)
+    write_csv(Glossary(entries), path, langs, info)
 
 
 def review_substitutions(locales: Path, drafts_path: Path, min_count: int) -> list[tuple[str, str, Substitution]]:

@@ -162,6 +162,7 @@ class Candidate:
     kind: str
     count: int = 0
     example: str = ""
+    lang: str = ""
     article: str = ""
     expansion: str = ""
     renderings: dict[str, str] = field(default_factory=dict)  # target language → current MT rendering
@@ -526,6 +527,7 @@ class Candidate:
     kind: str
     count: int = 0
     example: str = ""
+    lang: str = ""
     article: str = ""
     expansion: str = ""
     renderings: dict[str, str] = field(default_factory=dict)  # target language → current MT rendering

@@ -112,12 +112,14 @@ def prepare(
             # Everything the reviewed entry carried stays as it was, so a re-run changes no byte of it.
             unit.translate(old.target, old.state, old.origin, old.origin_detail)
             unit.notes, unit.problems = list(old.notes), list(old.problems)
+            unit.risk, unit.candidates = old.risk, list(old.candidates)
             job_draft.stats.kept += 1
             continue
         if old is not None and _awaits_decision(old):
             unit.translate(old.target, State.REVISED, old.origin or Origin.PREVIOUS, old.origin_detail)
             unit.previous_source = old.previous_source
             unit.notes, unit.problems = list(old.notes), list(old.problems)
+            unit.risk, unit.candidates = old.risk, list(old.candidates)
             job_draft.stats.revised += 1
             continue
         if enforcer is not None:

@@ -588,14 +588,12 @@ def tm_import(
     _use_tm(tm)
     cfg = state.config
     project = Project.from_config(cfg)
-    batches = [(path, memory_units(path, cfg.source, project)) for path in files]
-    from .markup import foreign
-
-    for index, (path, units) in enumerate(batches):
-        kept = [u for u in units if foreign(u.source, u.target) is None]
-        if len(kept) < len(units):
-            err.print(f"warning: {path}: {len(units) - len(kept)} translations carry markup their source does not have; not imported", markup=False)
-        batches[index] = (path, kept)
+    batches = []
+    for path in files:
+        units, refused = memory_units(path, cfg.source, project)
+        if refused:
+            err.print(f"warning: {path}: {refused} translations carry markup their source does not have; not imported", markup=False)
+        batches.append((path, units))
     with open_memory(cfg.memory) as memory:
         for path, units in batches:
             out.print(f"{path}: {memory.add(units)} translations imported", markup=False)

@@ -11,12 +11,13 @@ model directly: argostranslate's decode turns ``_`` into spaces.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ..errors import UsageError
-from .. import models
+from ..errors import TransflowError, UsageError
+from .. import languages, models
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ArgosSettings:
     device: str = "cpu"
     length_penalty: float = 0.2
     max_decoding_length: int = 256
+    max_input_tokens: int = 250  # longer inputs go to the model in pieces: its positions are finite
 
     def __post_init__(self) -> None:
         if self.device not in ("cpu", "cuda"):
@@ -147,18 +149,43 @@ class ArgosEngine:
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
         if not unique:
             return ["" for _ in texts]
-        batch = [model.tokenizer.encode(text) for text in unique]
+        pieces = [_chunks(model.tokenizer.encode(text), self.settings.max_input_tokens) for text in unique]
+        batch = [chunk for chunks in pieces for chunk in chunks]
         prefix = [[model.target_prefix] for _ in batch] if model.target_prefix else None
         s = self.settings
-        results = model.translator.translate_batch(
-            batch,
-            target_prefix=prefix,
-            beam_size=s.beam_size,
-            max_batch_size=s.max_batch_size,
-            batch_type="examples",
-            length_penalty=s.length_penalty,
-            replace_unknowns=True,
-            max_decoding_length=s.max_decoding_length,
-        )
-        translated = {text: model.decode(result.hypotheses[0]) for text, result in zip(unique, results)}
+        try:
+            results = model.translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                beam_size=s.beam_size,
+                max_batch_size=s.max_batch_size,
+                batch_type="examples",
+                length_penalty=s.length_penalty,
+                replace_unknowns=True,
+                max_decoding_length=s.max_decoding_length,
+            )
+        except RuntimeError as err:
+            raise TransflowError(
+                f"{model.info.label}: the model failed ({' '.join(str(err).split())}); "
+                "if it cannot read long inputs, lower max_input_tokens in the [engine] table of transflow.toml"
+            ) from None
+        decoded = iter(model.decode(result.hypotheses[0]) for result in results)
+        joiner = " " if languages.spaced(model.info.to_code) else ""
+        translated = {text: joiner.join(next(decoded) for _ in chunks) for text, chunks in zip(unique, pieces)}
         return [translated.get(text, "") for text in texts]
+
+
+def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
+    """*tokens* in pieces of at most *limit*: cut before a word near the end of a piece, else
+    anywhere but inside a character spelt as bytes (``<0xE4><0xBC><0x9A>``)."""
+    pieces = []
+    while len(tokens) > limit:
+        cut = next((i for i in range(limit, limit // 2, -1) if tokens[i].startswith("▁")), None)
+        if cut is None:
+            cut = next((i for i in range(limit, 0, -1) if not _CONTINUATION_BYTE.fullmatch(tokens[i])), limit)
+        pieces.append(tokens[:cut])
+        tokens = tokens[cut:]
+    return [*pieces, tokens]
+
+
+_CONTINUATION_BYTE = re.compile(r"<0x[89AB][0-9A-F]>")

@@ -635,6 +635,23 @@ def tm_stats(tm: Optional[str] = _TM) -> None:
     out.print(table)
 
 
+@tm_app.command("repair")
+def tm_repair(tm: Optional[str] = _TM, wait: float = _WAIT) -> None:
+    """Rebuild a damaged SQLite TM from every unit still readable; the damaged file is kept beside it."""
+    from .lock import project_lock
+    from .memory import is_server
+    from .memory.repair import repair
+
+    _use_tm(tm)
+    cfg = state.config
+    if is_server(cfg.memory):
+        raise UsageError("tm repair mends an SQLite TM file; a PostgreSQL TM is repaired by its server's administrator")
+    with project_lock(cfg.path(cfg.state), wait):
+        repaired = repair(Path(cfg.memory))
+    lost = f"; {repaired.lost} unit(s) could not be read: import your reviewed PO/XLIFF or TMX files again with 'transflow tm import'" if repaired.lost else ""
+    out.print(f"{cfg.memory}: {repaired.kept} translation units kept, damaged file kept as {repaired.damaged_copy}{lost}", markup=False)
+
+
 @tm_app.command("copy")
 def tm_copy(
     source: str = typer.Argument(..., help="The TM to copy: an SQLite file or a postgresql:// URL."),

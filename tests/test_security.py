@@ -381,6 +381,16 @@ def test_tm_never_learns_nor_replays_injected_markup(project, cli):
     po = _po(project / "vi.po", [(source, bad)])
     imported = cli("tm", "import", po)
     assert imported.code == 0 and "0 translations imported" in imported.stdout and "not imported" in imported.stderr
+    tmx = project / "old.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" '
+        'adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/><body><tu>'
+        '<tuv xml:lang="en"><seg>See the report.</seg></tuv><tuv xml:lang="vi"><seg>Xem &lt;script&gt;x&lt;/script&gt;.</seg></tuv>'
+        "</tu></body></tmx>\n",
+        encoding="utf-8",
+    )
+    imported = cli("tm", "import", tmx)
+    assert imported.code == 0 and "0 translations imported" in imported.stdout and "1 translations carry markup" in imported.stderr
     with open_memory(project / ".transflow" / "tm.sqlite") as memory:  # a TM filled before this rule existed
         memory.add([TMUnit("en", "vi", source, bad, "human", "old.html")])
     translated = cli("translate", "article.html", "--to", "vi", "--engine", "none")

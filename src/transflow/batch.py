@@ -211,10 +211,16 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
     began = time.perf_counter()
     try:
         machine_translate([item.draft for item, *_ in pending], resources.engine)
-    except TransflowError as err:
-        for item, *_ in pending:
-            report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
-        return
+    except TransflowError:
+        # One article can fail the chunk's MT batch: article by article, only that one fails.
+        survivors = []
+        for entry in pending:
+            try:
+                machine_translate([entry[0].draft], resources.engine)
+                survivors.append(entry)
+            except TransflowError as err:
+                report(ArticleReport(entry[0].article.reference, target_lang, "failed", str(err), source_language=entry[0].article.source_lang))
+        pending = survivors
     mt_share = (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
     for item, key, fingerprint, spent in pending:
         began = time.perf_counter()

@@ -649,14 +649,12 @@ def tm_import(
     _use_tm(tm)
     cfg = state.config
     project = Project.from_config(cfg)
-    batches = [(path, memory_units(path, cfg.source, project)) for path in files]
-    from .markup import foreign
-
-    for index, (path, units) in enumerate(batches):
-        kept = [u for u in units if foreign(u.source, u.target) is None]
-        if len(kept) < len(units):
-            err.print(f"warning: {path}: {len(units) - len(kept)} translations carry markup their source does not have; not imported", markup=False)
-        batches[index] = (path, kept)
+    batches = []
+    for path in files:
+        units, refused = memory_units(path, cfg.source, project)
+        if refused:
+            err.print(f"warning: {path}: {refused} translations carry markup their source does not have; not imported", markup=False)
+        batches.append((path, units))
     with open_memory(cfg.memory) as memory:
         for path, units in batches:
             out.print(f"{path}: {memory.add(units)} translations imported", markup=False)
@@ -696,6 +694,23 @@ def tm_stats(tm: Optional[str] = _TM) -> None:
     for row in rows:
         table.add_row(*(str(value) for value in row))
     out.print(table)
+
+
+@tm_app.command("repair")
+def tm_repair(tm: Optional[str] = _TM, wait: float = _WAIT) -> None:
+    """Rebuild a damaged SQLite TM from every unit still readable; the damaged file is kept beside it."""
+    from .lock import project_lock
+    from .memory import is_server
+    from .memory.repair import repair
+
+    _use_tm(tm)
+    cfg = state.config
+    if is_server(cfg.memory):
+        raise UsageError("tm repair mends an SQLite TM file; a PostgreSQL TM is repaired by its server's administrator")
+    with project_lock(cfg.path(cfg.state), wait):
+        repaired = repair(Path(cfg.memory))
+    lost = f"; {repaired.lost} unit(s) could not be read: import your reviewed PO/XLIFF or TMX files again with 'transflow tm import'" if repaired.lost else ""
+    out.print(f"{cfg.memory}: {repaired.kept} translation units kept, damaged file kept as {repaired.damaged_copy}{lost}", markup=False)
 
 
 @tm_app.command("copy")

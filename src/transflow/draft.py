@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import qa
+from . import mtpieces, qa
 from .document import InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
 from .engines import Engine, translate_scored
 from .glossary.enforce import Enforcer, TermSpan
@@ -258,24 +258,33 @@ def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: st
         ]
         if not batch:
             break
-        for (job, prepared), output in zip(batch, translate_scored(engine, [p.text for _, p in batch], source, target)):
+        outputs, pieces = mtpieces.translate(engine, [p.text for _, p in batch], source, target)
+        for (job, prepared), output, count in zip(batch, outputs, pieces):
             job.output = restore(prepared, output.text)
             job.signals.model_score, job.signals.pivot = output.score, output.pivot
+            if job.output is not None and count > 1:
+                job.problems.append(_long_sentence(job.text, count))
     failed = [job for job in jobs if job.output is None]
     if failed:
         _unprotected(failed, engine, source, target)
+
+
+def _long_sentence(text: str, pieces: int) -> UnitProblem:
+    return UnitProblem("long-sentence", f"the sentence ({len(text)} characters) is too long for the model; it was machine-translated in {pieces} pieces: check where they join")
 
 
 def _unprotected(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:
     """Translate without placeholders, then swap the model's rendering of each term for the glossary's."""
     bare = [protect(job.text, job.codes, FORMS[0]) for job in jobs]
     texts = [FORMS[0].pattern().sub("", prepared.text) for prepared in bare]
-    outputs = translate_scored(engine, texts, source, target)
+    outputs, pieces = mtpieces.translate(engine, texts, source, target)
     term_sources = list(dict.fromkeys(job.text[t.start : t.end] for job in jobs for t in job.terms))
     renderings = dict(zip(term_sources, engine.translate(term_sources, source, target)))
-    for job, prepared, scored in zip(jobs, bare, outputs):
+    for job, prepared, scored, count in zip(jobs, bare, outputs, pieces):
         output = scored.text
         job.signals.model_score, job.signals.pivot = scored.score, scored.pivot
+        if count > 1:
+            job.problems.append(_long_sentence(job.text, count))
         for term in job.terms:
             rendering = renderings.get(job.text[term.start : term.end], "").strip()
             if rendering and term.replacement not in output and rendering in output:

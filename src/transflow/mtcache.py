@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .engines import Engine, Translation, translate_scored
+from .errors import TransflowError
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT NULL, score REAL, pivot TEXT)"
 _DRAFTS = (
@@ -36,16 +37,25 @@ class CachedEngine:
     def __init__(self, engine: Engine, path: Path) -> None:
         self.engine = engine
         self.name = engine.name
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(_SCHEMA)
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(mt)")}
-        for name, kind in _ADDED_COLUMNS:
-            if name not in columns:
-                self.db.execute(f"ALTER TABLE mt ADD COLUMN {name} {kind}")
+        try:
+            self.db = _open(path)
+        except sqlite3.DatabaseError as err:
+            self.db = self._rebuilt(err)
         self.sent = 0
         self.hits = 0
+
+    def _rebuilt(self, err: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """A damaged cache is only a cache: start a new one in its place.
+
+        A busy or unreadable one (OperationalError) may be in use by another run: never removed.
+        """
+        if isinstance(err, sqlite3.OperationalError):
+            raise TransflowError(f"{self.path}: the MT cache cannot be used ({err}); try again, or delete it (it is only a cache)") from None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return _open(self.path)
 
     def check(self, source: str, target: str) -> None:
         self.engine.check(source, target)
@@ -61,26 +71,49 @@ class CachedEngine:
         keys = [hashlib.sha256(f"{origin}\0{source}\0{target}\0{text}".encode()).hexdigest() for text in texts]
         known: dict[str, Translation] = {}
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            rows = self.db.execute(f"SELECT key, output, score, pivot FROM mt WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            known.update((key, Translation(output, score, pivot)) for key, output, score, pivot in rows)
+        try:
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                rows = self.db.execute(f"SELECT key, output, score, pivot FROM mt WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                known.update((key, Translation(output, score, pivot)) for key, output, score, pivot in rows)
+        except sqlite3.DatabaseError as err:
+            self.db.close()
+            self.db, known = self._rebuilt(err), {}
         missing = list(dict.fromkeys((key, text) for key, text in zip(keys, texts) if key not in known))
         self.hits += len(texts) - sum(1 for key in keys if key not in known)
         if missing:
             outputs = translate_scored(self.engine, [text for _, text in missing], source, target)
             self.sent += len(missing)
             fresh = {key: output for (key, _), output in zip(missing, outputs)}
-            with self.db:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO mt (key, output, score, pivot) VALUES (?, ?, ?, ?)",
-                    [(key, t.text, t.score, t.pivot) for key, t in fresh.items()],
-                )
+            try:
+                with self.db:
+                    self.db.executemany(
+                        "INSERT OR REPLACE INTO mt (key, output, score, pivot) VALUES (?, ?, ?, ?)",
+                        [(key, t.text, t.score, t.pivot) for key, t in fresh.items()],
+                    )
+            except sqlite3.DatabaseError as err:
+                self.db.close()
+                self.db = self._rebuilt(err)
             known.update(fresh)
         return [known[key] for key in keys]
 
     def close(self) -> None:
         self.db.close()
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), timeout=60)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(_SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(mt)")}
+        for name, kind in _ADDED_COLUMNS:
+            if name not in columns:
+                db.execute(f"ALTER TABLE mt ADD COLUMN {name} {kind}")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
 
 
 class Drafts:

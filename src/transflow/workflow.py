@@ -353,18 +353,22 @@ def qa_context(source_lang: str, target_lang: str, glossary: Glossary | None, or
     return qa.Context(source_lang, target_lang, Enforcer(glossary, source_lang, target_lang, order_rules) if glossary else None)
 
 
-def memory_units(path: Path, default_source_lang: str, project: Project) -> list[TMUnit]:
-    """The translations a TMX file holds, or the reviewed units of a PO or XLIFF file, for ``tm import``."""
+def memory_units(path: Path, default_source_lang: str, project: Project) -> tuple[list[TMUnit], int]:
+    """The translations a TMX file holds, or the reviewed units of a PO or XLIFF file, for ``tm import``;
+    and how many were left out for carrying markup their source does not have (the TM never learns it)."""
     if not path.is_file():
         raise UsageError(f"{path}: no such file; give TMX, PO or XLIFF files")
     if path.suffix.lower() == ".tmx":
-        return list(tmx.read(path))
-    catalog, _ = exchange.read(path)
-    if not catalog.language:
-        raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
-    source_lang = catalog.source_language or default_source_lang
-    reference = project.reference(path)
-    return [TMUnit(source_lang, catalog.language, u.source, u.target, "human", reference) for u in catalog.units if u.reviewed]
+        units = list(tmx.read(path))
+    else:
+        catalog, _ = exchange.read(path)
+        if not catalog.language:
+            raise UsageError(f"{path}: names no target language (PO Language header / XLIFF target-language); set it and retry")
+        source_lang = catalog.source_language or default_source_lang
+        reference = project.reference(path)
+        units = [TMUnit(source_lang, catalog.language, u.source, u.target, "human", reference) for u in catalog.units if u.reviewed]
+    kept = [unit for unit in units if markup.foreign(unit.source, unit.target) is None]
+    return kept, len(units) - len(kept)
 
 
 def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> list[str]:

@@ -24,7 +24,7 @@ def parse(path: Path, what: str) -> etree._ElementTree:
     except OSError as err:
         raise TransflowError(f"{path}: cannot read the {what} ({err}); check the path") from None
     except etree.XMLSyntaxError as err:
-        raise TransflowError(f"{path}:{err.lineno}: not well-formed XML ({err.msg}); fix the {what}") from None
+        raise TransflowError(f"{path}:{err.lineno}: not well-formed XML ({' '.join(str(err.msg).split())}); fix the {what}") from None
     doctype = tree.docinfo.internalDTD
     if doctype is not None and list(doctype.iterentities()):
         raise TransflowError(f"{path}: the {what} declares XML entities in its DOCTYPE; refused for safety, remove the DOCTYPE")

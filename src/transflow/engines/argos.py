@@ -11,12 +11,13 @@ model directly: argostranslate's decode turns ``_`` into spaces.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from ..errors import UsageError
-from .. import models
+from ..errors import TransflowError, UsageError
+from .. import languages, models
 from . import Translation
 
 
@@ -37,6 +38,7 @@ class ArgosSettings:
     device: str = "cpu"
     length_penalty: float = 0.2
     max_decoding_length: int = 256
+    max_input_tokens: int = 250  # longer inputs go to the model in pieces: its positions are finite
 
     def __post_init__(self) -> None:
         if self.device not in ("cpu", "cuda"):
@@ -158,24 +160,33 @@ class ArgosEngine:
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
         if not unique:
             return [("", None) for _ in texts]
-        batch = [model.tokenizer.encode(text) for text in unique]
+        pieces = [_chunks(model.tokenizer.encode(text), self.settings.max_input_tokens) for text in unique]
+        batch = [chunk for chunks in pieces for chunk in chunks]
         prefix = [[model.target_prefix] for _ in batch] if model.target_prefix else None
         s = self.settings
-        results = model.translator.translate_batch(
-            batch,
-            target_prefix=prefix,
-            beam_size=s.beam_size,
-            max_batch_size=s.max_batch_size,
-            batch_type="examples",
-            length_penalty=s.length_penalty,
-            replace_unknowns=True,
-            max_decoding_length=s.max_decoding_length,
-            return_scores=True,
-        )
-        translated = {
-            text: (model.decode(result.hypotheses[0]), self._per_token(result.scores[0], len(result.hypotheses[0])))
-            for text, result in zip(unique, results)
-        }
+        try:
+            results = model.translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                beam_size=s.beam_size,
+                max_batch_size=s.max_batch_size,
+                batch_type="examples",
+                length_penalty=s.length_penalty,
+                replace_unknowns=True,
+                max_decoding_length=s.max_decoding_length,
+                return_scores=True,
+            )
+        except RuntimeError as err:
+            raise TransflowError(
+                f"{model.info.label}: the model failed ({' '.join(str(err).split())}); "
+                "if it cannot read long inputs, lower max_input_tokens in the [engine] table of transflow.toml"
+            ) from None
+        decoded = iter((model.decode(r.hypotheses[0]), self._per_token(r.scores[0], len(r.hypotheses[0]))) for r in results)
+        joiner = " " if languages.spaced(model.info.to_code) else ""
+        translated = {}
+        for text, chunks in zip(unique, pieces):
+            outputs = [next(decoded) for _ in chunks]
+            translated[text] = (joiner.join(o for o, _ in outputs), min(score for _, score in outputs))  # the least sure piece
         return [translated.get(text, ("", None)) for text in texts]
 
     def _per_token(self, score: float, tokens: int) -> float:
@@ -183,3 +194,19 @@ class ArgosEngine:
         end-of-sentence token counted; undo that to compare sentences of any length."""
         length = tokens + 1
         return score * length**self.settings.length_penalty / length
+
+
+def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
+    """*tokens* in pieces of at most *limit*: cut before a word near the end of a piece, else
+    anywhere but inside a character spelt as bytes (``<0xE4><0xBC><0x9A>``)."""
+    pieces = []
+    while len(tokens) > limit:
+        cut = next((i for i in range(limit, limit // 2, -1) if tokens[i].startswith("▁")), None)
+        if cut is None:
+            cut = next((i for i in range(limit, 0, -1) if not _CONTINUATION_BYTE.fullmatch(tokens[i])), limit)
+        pieces.append(tokens[:cut])
+        tokens = tokens[cut:]
+    return [*pieces, tokens]
+
+
+_CONTINUATION_BYTE = re.compile(r"<0x[89AB][0-9A-F]>")

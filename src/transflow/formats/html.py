@@ -41,6 +41,8 @@ CLOSES_P = {
 }
 IMPLIED_BY = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "td": {"td", "th"}, "th": {"td", "th"}, "tr": {"tr"}, "option": {"option"}}
 TRANSLATABLE_ATTRIBUTES = {"alt", "title"}
+# Deeper nesting is refused: no article needs it, and the tree is walked recursively (Blink caps its DOM depth at 512).
+MAX_DEPTH = 512
 META_CONTENT = {("name", "description"), ("property", "og:title"), ("property", "og:description"), ("name", "twitter:title"), ("name", "twitter:description")}
 _ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
@@ -164,6 +166,8 @@ def _tree(source: str) -> _Node:
 
     for kind, tag, start, end, line in tokenizer.events:
         if kind == "start" and tag not in VOID:
+            if len(stack) > MAX_DEPTH:
+                raise TransflowError(f"{line}: HTML nested deeper than {MAX_DEPTH} elements (browsers stop there too); flatten the markup")
             if tag in CLOSES_P and stack[-1].tag == "p":
                 close(stack.pop(), start)
             implied = IMPLIED_BY.get(tag)

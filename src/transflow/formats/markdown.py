@@ -49,6 +49,7 @@ def parse(text: str) -> Document:
     cursor = offsets[body_start]
     containers: list[str] = []
     tokens = _PARSER.parse("".join(lines[body_start:]))
+    _refuse_skipped_depth(tokens, body_start)
     for index, token in enumerate(tokens):
         if token.type.endswith("_open") and token.type not in _LEAF_KINDS:
             containers.append(token.type[: -len("_open")])
@@ -70,6 +71,17 @@ def parse(text: str) -> Document:
         cursor = end
     doc.parts.append(text[cursor:])
     return doc
+
+
+def _refuse_skipped_depth(tokens: list[Token], body_start: int) -> None:
+    """markdown-it skips whatever lies deeper than its nesting limit: refuse rather than leave it untranslated."""
+    limit = _PARSER.options["maxNesting"]
+    for token in tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level + 1 >= limit and token.map is not None:
+            raise TransflowError(
+                f"{body_start + token.map[0] + 1}: Markdown nested too deep (quotes and lists inside each other, {limit} levels at most); "
+                "flatten it so that no text is left untranslated"
+            )
 
 
 def _kind(opener: Token, containers: list[str]) -> str:

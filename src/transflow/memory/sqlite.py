@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import TransflowError
@@ -51,6 +52,15 @@ _MERGE = [
     "INSERT INTO tm_postings (rowid, terms) SELECT id, terms FROM temp.tm_incoming WHERE fresh ORDER BY id",
     "DELETE FROM temp.tm_incoming",
 ]
+
+
+def damaged(location: str, err: Exception) -> TransflowError:
+    return TransflowError(
+        f"{location}: the translation memory is damaged ({err}); repair it with 'transflow tm repair --tm {location}' "
+        "(it keeps every readable unit and the damaged file beside it; PO and XLIFF files are not affected)"
+    )
+
+
 _OLD_TABLES = ("units_vocab", "units_fts", "units")  # the FTS5 trigram layout of transflow before 0.2
 _CHUNK = 500  # host parameters per IN list
 
@@ -66,14 +76,15 @@ class SQLiteMemory(Memory):
             self._retry(lambda: self.db.executescript(_SCHEMA))
             self._migrate()
         except sqlite3.DatabaseError as err:
-            raise TransflowError(f"{path}: not a usable translation memory ({err}); move it aside and import your TMX again") from None
+            raise damaged(self.location, err) from None
 
     def _disconnect(self) -> None:
         self.db.close()
 
     def _settle(self) -> None:
         """Merge the FTS5 segments into one: a term's postings are then one seek (lookups measured 2x faster at 200,000 units)."""
-        self._transaction(lambda: self.db.execute("INSERT INTO tm_postings (tm_postings) VALUES ('optimize')"))
+        with self._reading():
+            self._transaction(lambda: self.db.execute("INSERT INTO tm_postings (tm_postings) VALUES ('optimize')"))
 
     def _retry(self, work, attempts: int = 20):
         for attempt in range(attempts):
@@ -97,7 +108,8 @@ class SQLiteMemory(Memory):
         self._retry(run)
 
     def _store(self, rows: Sequence[Row]) -> None:
-        self._transaction(lambda: self._write(rows))
+        with self._reading():
+            self._transaction(lambda: self._write(rows))
 
     def _write(self, rows: Sequence[Row]) -> None:
         """Stage the rows, then let SQLite merge them and index the new ones in a few statements."""
@@ -127,12 +139,14 @@ class SQLiteMemory(Memory):
         self._transaction(move)
 
     def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]:
-        return [unit_of(row) for row in self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE norm_key = ?", (norm_key,))]
+        with self._reading():
+            return [unit_of(row) for row in self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE norm_key = ?", (norm_key,))]
 
     def _counts(self, keys: Sequence[int]) -> dict[int, int]:
         count = f"(SELECT count(*) FROM (SELECT 1 FROM tm_postings WHERE tm_postings MATCH ? LIMIT {index.COUNTED}))"
         query = "SELECT " + ", ".join([count] * len(keys))
-        return dict(zip(keys, self.db.execute(query, [f'"{key:x}"' for key in keys]).fetchone()))
+        with self._reading():
+            return dict(zip(keys, self.db.execute(query, [f'"{key:x}"' for key in keys]).fetchone()))
 
     def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
         postings = " UNION ALL ".join(
@@ -141,15 +155,28 @@ class SQLiteMemory(Memory):
         query = f"""SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))}
                     FROM (SELECT unit, count(*) AS n FROM ({postings}) GROUP BY unit ORDER BY n DESC, unit DESC LIMIT {index.CANDIDATES}) v
                     JOIN tm_units u ON u.id = v.unit"""
-        return [unit_of(row) for row in self.db.execute(query, [f'"{key:x}"' for key in chosen])]
+        with self._reading():
+            return [unit_of(row) for row in self.db.execute(query, [f'"{key:x}"' for key in chosen])]
 
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
-        rows = self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE source_lang = ? AND target_lang = ? ORDER BY id", (source_lang, target_lang))
-        for row in rows:
-            yield unit_of(row)[1]
+        with self._reading():
+            rows = self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE source_lang = ? AND target_lang = ? ORDER BY id", (source_lang, target_lang))
+            for row in rows:
+                yield unit_of(row)[1]
 
     def stats(self) -> list[tuple[str, str, int, int, int]]:
-        return self.db.execute(
-            """SELECT source_lang, target_lang, COUNT(*), SUM(origin = 'human'), SUM(origin != 'human')
-               FROM tm_units GROUP BY source_lang, target_lang ORDER BY source_lang, target_lang"""
-        ).fetchall()
+        with self._reading():
+            return self.db.execute(
+                """SELECT source_lang, target_lang, COUNT(*), SUM(origin = 'human'), SUM(origin != 'human')
+                   FROM tm_units GROUP BY source_lang, target_lang ORDER BY source_lang, target_lang"""
+            ).fetchall()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A damaged page met while reading is a one-line error naming the repair, not a traceback."""
+        try:
+            yield
+        except sqlite3.OperationalError as err:
+            raise TransflowError(f"{self.location}: translation memory unreadable ({err}); try again") from None
+        except sqlite3.DatabaseError as err:
+            raise damaged(self.location, err) from None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import mtpieces, qa
 from .document import InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
-from .engines import Engine, translate_scored
+from .engines import Engine
 from .glossary.enforce import Enforcer, TermSpan
 from .glossary.suggest import candidates_in, without_codes
 from .leverage import suggest

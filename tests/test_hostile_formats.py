@@ -44,7 +44,7 @@ def review(po_path: Path, translate=lambda text: f"VI {text}") -> None:
 def article_with(separator: str) -> str:
     return (
         "# Summit opens\n\n"
-        f"Leaders met in Hanoi on Monday.{separator}They agreed on trade.\n\n"
+        f"Leaders met in Hanoi on Monday.{separator}They agreed on trade and{separator}energy.\n\n"
         "The second paragraph follows.\n\n"
         "- A list item after it.\n\n"
         "The last paragraph.\n"
@@ -62,7 +62,7 @@ def test_a_separator_inside_a_paragraph_never_hides_later_blocks(separator, tmp_
     assert doc.render(lambda block: block.text) == article_with(separator)
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\x0b"], ids=lambda ch: f"U+{ord(ch):04X}")
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\x0b", "\x1c"], ids=lambda ch: f"U+{ord(ch):04X}")
 def test_markdown_with_a_separator_builds_every_block_translated(separator, project, cli):
     Path("a.md").write_text(article_with(separator), encoding="utf-8")
     assert cli("translate", "a.md", "--to", "vi", "--engine", "none").code == 0
@@ -70,11 +70,14 @@ def test_markdown_with_a_separator_builds_every_block_translated(separator, proj
     assert msgfmt_check(po_path).returncode == 0
     msgids = [entry.msgid for entry in polib.pofile(str(po_path))]
     assert "The last paragraph." in msgids and "A list item after it." in msgids
+    assert f"They agreed on trade and{separator}energy." in msgids
+    assert cli("translate", "a.md", "--to", "vi", "--engine", "none").code == 0  # our own PO reads back
     review(po_path)
     result = cli("build", "a.md", "--lang", "vi")
     assert result.code == 0, result.stderr
     built = Path("localized/vi/a.md").read_text(encoding="utf-8")
     assert "VI The last paragraph." in built and "- VI A list item after it." in built
+    assert f"VI They agreed on trade and{separator}energy." in built
     assert "(100%)" in result.stdout
 
 

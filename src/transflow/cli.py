@@ -144,6 +144,7 @@ def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jo
         fuzzy_threshold=cfg.fuzzy_threshold,
         default_source_lang=cfg.source,
         force_source_lang=from_force,
+        figure_styles=cfg.figures,
     )
 
 

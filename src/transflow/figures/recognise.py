@@ -118,7 +118,7 @@ class _Scanner:
         self.tolerant = tolerant
         self.taken: list[tuple[int, int]] = list(blocked)
         self.found: list[Figure] = []
-        for match in _CODE_TOKEN.finditer(self.text):
+        for match in _CODE_TOKEN.finditer(self.text) if not tolerant else ():
             token = match.group(0).rstrip(".")
             if re.search(r"\d", token) and re.search(rf"[{_LATIN}+]", token) and not _FIGURE_TOKEN.fullmatch(token):
                 self.taken.append((match.start(), match.start() + len(token)))
@@ -126,7 +126,8 @@ class _Scanner:
         heading = _HEADING.match(self.text)
         if heading and not tolerant:
             self.taken.append(heading.span())
-        for match in re.finditer(r"(?<=[\u30a0-\u30ff])\d+", self.text):  # ボーイング787
+        # ボーイング787が is a name; リーダー3,000人 is a count (a counter follows).
+        for match in re.finditer(rf"(?<=[\u30a0-\u30ff]){NUM}(?![\d.,\u3400-\u9fff\u30a0-\u30ff%])", self.text):
             self.taken.append(match.span())
 
     def free(self, start: int, end: int) -> bool:
@@ -168,14 +169,14 @@ def _numeric_date(scanner: _Scanner, match: re.Match[str]) -> Figure | None:
 def _dates(s: _Scanner) -> None:
     if s.lang == "en":
         s.scan(
-            re.compile(rf"\b{_MONTH_EN}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(?P<y>\d{{4}}))?(?![\d:])"),
+            re.compile(rf"(?<![A-Za-z]){_MONTH_EN}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(?P<y>\d{{4}}))?(?![\d:])"),
             lambda m: _date(m, m.group("d"), _en_month(m.group("mon")), m.group("y")),
         )
         s.scan(
             re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s+{_MONTH_EN}(?:,?\s+(?P<y>\d{{4}}))?\b"),
             lambda m: _date(m, m.group("d"), _en_month(m.group("mon")), m.group("y")),
         )
-        s.scan(re.compile(rf"\b{_MONTH_EN}\s+(?P<y>\d{{4}})\b"), lambda m: _date(m, None, _en_month(m.group("mon")), m.group("y")))
+        s.scan(re.compile(rf"(?<![A-Za-z]){_MONTH_EN}\s+(?P<y>\d{{4}})\b"), lambda m: _date(m, None, _en_month(m.group("mon")), m.group("y")))
     elif s.lang == "vi":
         s.scan(
             re.compile(r"(?:\b[Nn]gày\s+)?(?<![\d/.])(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s+năm\s+(?P<y>\d{4})|/(?P<y2>\d{4}))?"),
@@ -237,7 +238,7 @@ def _times(s: _Scanner) -> None:
 
 def _ordinals(s: _Scanner) -> None:
     pattern = {
-        "en": r"(?<![\d.,])(?P<n>\d+)(?:st|nd|rd|th)\b",
+        "en": r"(?<![\d.,])(?P<n>\d+)(?:st|nd|rd|th)(?![a-z])",
         "vi": r"\b(?:lần\s+)?thứ\s+(?P<n>\d+)(?![\d.,]\d)",
         "ja": r"第(?P<n>\d+)(?:回)?",
     }[s.lang]

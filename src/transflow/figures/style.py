@@ -108,6 +108,9 @@ class HouseStyle:
         kind = figure.kind
         if kind == RANGE:
             low, high = figure.parts
+            if low.kind == high.kind == PERCENT:  # 10–15%, not 10%–15%
+                numbers = self.range.format(low=self.number(low.value, low.scaled), high=self.number(high.value, high.scaled))
+                return self.percent.format(number=numbers)
             return self.range.format(low=self.render(low), high=self.render(high))
         if kind == YEAR:
             return str(figure.year)

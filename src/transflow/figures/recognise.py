@@ -224,7 +224,7 @@ def _times(s: _Scanner) -> None:
     if s.lang == "en":
         s.scan(re.compile(rf"(?<![\d.,])(?P<h>\d{{1,2}}){ampm}"), lambda m: _time(m, m.group("h"), None, m.group("half").lower()))
     elif s.lang == "vi":
-        s.scan(re.compile(r"(?<![\d.,])(?P<h>\d{1,2})h(?P<m>\d{2})?(?![\w])"), lambda m: _time(m, m.group("h"), m.group("m"), None))
+        s.scan(re.compile(rf"(?<![\d.,])(?P<h>\d{{1,2}})h(?P<m>\d{{2}})?(?![\d{_LATIN}])"), lambda m: _time(m, m.group("h"), m.group("m"), None))
         s.scan(
             re.compile(r"(?<![\d.,])(?P<h>\d{1,2})\s+giờ(?:\s+(?P<m>\d{1,2})(?:\s+phút)?)?"),
             lambda m: _time(m, m.group("h"), m.group("m"), None),

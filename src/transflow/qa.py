@@ -93,9 +93,10 @@ def _deprecated(unit: Unit, ctx: Context) -> Iterable[str]:
 @check("numbers", ERROR)
 def _numbers(unit: Unit, ctx: Context) -> Iterable[str]:
     """Every figure of the source, by value, in the translation: 3,000 = 3.000, 240.8 billion = 2408億, Nov. 27 = 27/11."""
-    source_text = _plain(unit, unit.source)
+    source_text = unicodedata.normalize("NFC", _plain(unit, unit.source))
+    target_text = unicodedata.normalize("NFC", _plain(unit, unit.target))
     wanted = [(source_text[f.start : f.end], key) for f in figures.find(source_text, ctx.source_lang) for key in f.keys()]
-    available = [key for f in figures.find(_plain(unit, unit.target), ctx.target_lang, tolerant=True) for key in f.keys()]
+    available = [key for f in figures.find(target_text, ctx.target_lang, tolerant=True) for key in f.keys()]
     for shown, key in wanted:
         match = next((i for i, found in enumerate(available) if same(key, found)), None)
         if match is None:

@@ -245,12 +245,16 @@ def _ordinals(s: _Scanner) -> None:
     s.scan(re.compile(pattern), lambda m: Figure(ORDINAL, m.start(), m.end(), (Decimal(m.group("n")),)))
 
 
+_NAME_BEFORE = re.compile(rf"(?:^|(?P<before>\S)\s+|(?<=\s))(?P<word>[{_LATIN}][{_LATIN}'’-]*)\s+$")
+
+
 def _capitalised_name_before(text: str, start: int) -> bool:
     """Whether the number at *start* follows a capitalised word that is not the first of its sentence."""
-    match = re.search(rf"(?:^|(?P<before>\S)\s+)(?P<word>[{_LATIN}][{_LATIN}'’-]*)\s+$", text[:start])
+    window = max(0, start - 60)  # a bounded look back keeps recognition linear in the text
+    match = _NAME_BEFORE.search(text, window, start)
     if match is None or not match.group("word")[0].isupper() or match.group("word").lower()[:3] in _MONTHS_EN:
         return False
-    before = match.group("before")
+    before = match.group("before") or ("x" if match.start() > 0 else None)
     return before is not None and before not in ".!?:;\"“(–—-"
 
 
@@ -287,14 +291,10 @@ class _Amounts:
             if not match.group("amount") or not s.free(*match.span("amount")):
                 continue
             figure = self.build(match)
-            if figure is None:
-                continue
-            start, end = figure.start, figure.end
-            if not s.free(start, end):
-                figure = self.build(match, bare=True)
-                if figure is None or not s.free(figure.start, figure.end):
-                    continue
-            s.claim(figure)
+            if figure is not None and not s.free(figure.start, figure.end):
+                figure = self.build(match, bare=True)  # the currency or unit belongs to something else
+            if figure is not None and s.free(figure.start, figure.end):
+                s.claim(figure)
 
     def build(self, match: re.Match[str], bare: bool = False) -> Figure | None:
         s, lang = self.s, self.s.lang

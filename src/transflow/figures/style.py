@@ -18,7 +18,7 @@ from babel import numbers as babel_numbers
 from babel.dates import get_month_names
 
 from ..errors import UsageError
-from . import DATE, MONEY, NUMBER, ORDINAL, PERCENT, QUANTITY, RANGE, TIME, YEAR, Figure
+from . import DATE, MONEY, ORDINAL, PERCENT, QUANTITY, RANGE, TIME, YEAR, Figure
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,6 @@ class HouseStyle:
             )
         if kind == QUANTITY and figure.unit:
             return self.units.get(figure.unit, "{number} " + figure.unit).format(number=amount)
-        assert kind == NUMBER or kind in (MONEY, QUANTITY)
         return amount
 
     def _ordinal_suffix(self, n: int) -> str:

@@ -20,10 +20,9 @@ from pathlib import Path
 
 from tiny_models import PAIRS, ROOT, build_packages
 from transflow import config, qa
-from transflow.document import FIGURE_NOT_ENFORCED
 from transflow.draft import collect_units, draft
 from transflow.engines.argos import ArgosEngine
-from transflow.figures.enforce import FigureEnforcer
+from transflow.figures.enforce import NOT_ENFORCED, FigureEnforcer
 from transflow.formats import parser_for
 from transflow.models import InstalledModel
 from transflow.segment import segments_of
@@ -103,12 +102,12 @@ def main() -> None:
                     problems = qa.run(units, name, qa.Context(source, target), ())
                     row = totals.setdefault((source, target), [0, 0, 0, 0, 0])
                     for unit in units:
-                        named = {p.subject for p in unit.problems if p.kind == FIGURE_NOT_ENFORCED}
+                        named = [p.message for p in unit.problems if p.check == NOT_ENFORCED]
                         for span in figures.spans(unit.source):
                             row[0] += 1
                             if span.replacement in unit.target:
                                 row[1] += 1
-                            elif unit.source[span.start : span.end] not in named:
+                            elif not any(repr(unit.source[span.start : span.end]) in message for message in named):
                                 unnamed += 1
                     row[2] += stats.figures_repaired
                     row[3] += stats.figures_flagged

@@ -257,3 +257,13 @@ def test_a_glossary_cell_with_a_line_break_fails_the_check(project, cli):
     assert "g.csv:3: the vi cell holds a line break" in result.stdout
     refused = cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none", "--glossary", "g.csv")
     assert refused.code == 2 and "g.csv:3: the vi cell holds a line break" in refused.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_a_control_character_xliff_cannot_hold_is_refused_by_line(fmt, project, cli):
+    Path("a.md").write_text("# Title\n\nA form feed\x0cinside a sentence.\n", encoding="utf-8")
+    result = cli("translate", "a.md", "--to", "vi", "--engine", "none", "--format", fmt)
+    assert result.code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "a.md:3: the control character U+000C cannot be written to XLIFF" in result.stderr
+    assert not Path("locales").exists() or not list(Path("locales").rglob("*.xlf"))
+    assert cli("translate", "a.md", "--to", "vi", "--engine", "none", "--format", "po").code == 0

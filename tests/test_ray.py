@@ -88,10 +88,10 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_outputs_are_the_same(proj
     shutil.rmtree(project / ".transflow")
     with ray_engine(ArgosSettings(), [("en", "vi"), ("en", "ja")], RayOptions()) as engine:
         [worker] = engine.workers
-        before = ray.get(worker.describe.remote())["pid"]
+        before = ray.get(worker.start.remote(engine.bundle))["pid"]
         killing = KillsItsWorker(engine, before)
         result = run_batch(articles, settings(project), engine=killing)
-        after = ray.get(worker.describe.remote())["pid"]
+        after = ray.get(worker.start.remote(engine.bundle))["pid"]
     assert killing.killed and after != before
     assert [r.status for r in result.reports] == ["translated"] * 6 and result.sent_to_mt == 100
     assert snapshot(project / "locales") == local

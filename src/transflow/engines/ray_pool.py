@@ -59,38 +59,45 @@ class RayOptions:
 class Worker:
     """A Ray actor: every model of the batch loaded once, then shard after shard translated.
 
-    Load errors are kept and reported by :meth:`describe`, so the driver can
-    name them in one line before anything is written.
+    The bundle's ObjectRef comes with each call (nested in a list, so Ray
+    passes the reference, not the bytes): a worker Ray restarted after a
+    crash loads the models again when its retried shard arrives.
     """
 
-    def __init__(self, bundle: list[Any], digest: str, shared: str | None, packages: list[tuple[str, str, str, str]], settings: dict) -> None:
-        """*bundle* holds the ObjectRef of the bundle's bytes (nested, so a restarted worker fetches it again)."""
+    def __init__(self, digest: str, shared: str | None, packages: list[tuple[str, str, str, str]], settings: dict) -> None:
+        self.digest, self.shared, self.packages, self.settings = digest, shared, packages, settings
+        self.engine: ArgosEngine | None = None
+
+    def _load(self, bundle: list[Any]) -> ArgosEngine:
         import ray
 
-        self.error = ""
-        self.engine: ArgosEngine | None = None
-        try:
-            folder = Path(shared) if shared else _unpacked(ray.get(bundle[0]), digest)
+        if self.engine is None:
+            folder = Path(self.shared) if self.shared else _unpacked(ray.get(bundle[0]), self.digest)
             installed = {}
-            for source, target, version, name in packages:
+            for source, target, version, name in self.packages:
                 path = folder / name
                 if not (path / "model").is_dir():
                     raise UsageError(f"{socket.gethostname()}: no model package {name} in {folder}; copy the packages there, or leave ray_models empty to ship them")
                 installed[(source, target)] = models.InstalledModel(source, target, version, path)
-            self.engine = ArgosEngine(ArgosSettings(**settings), installed=installed)
+            engine = ArgosEngine(ArgosSettings(**self.settings), installed=installed)
             for model in installed.values():
-                self.engine.load(model)
-        except TransflowError as err:
-            self.error = str(err)
+                engine.load(model)
+            self.engine = engine
+        return self.engine
 
-    def describe(self) -> dict[str, Any]:
+    def start(self, bundle: list[Any]) -> dict[str, Any]:
+        """Load the models now; where this worker runs, and the load error if any (one line)."""
         import ray
 
-        return {"pid": os.getpid(), "where": f"{socket.gethostname()} (GPUs {list(ray.get_gpu_ids())})", "error": self.error}
+        try:
+            self._load(bundle)
+            error = ""
+        except TransflowError as err:
+            error = str(err)
+        return {"pid": os.getpid(), "where": f"{socket.gethostname()} (GPUs {list(ray.get_gpu_ids())})", "error": error}
 
-    def translate(self, texts: list[str], source: str, target: str) -> list[str]:
-        assert self.engine is not None, self.error
-        return self.engine.translate(texts, source, target)
+    def translate(self, texts: list[str], source: str, target: str, bundle: list[Any]) -> list[str]:
+        return self._load(bundle).translate(texts, source, target)
 
 
 def _unpacked(bundle: bytes, digest: str) -> Path:
@@ -115,9 +122,10 @@ class RayEngine:
 
     name = "argos"
 
-    def __init__(self, local: ArgosEngine, workers: list[Any]) -> None:
+    def __init__(self, local: ArgosEngine, workers: list[Any], bundle: list[Any]) -> None:
         self.local = local
         self.workers = workers
+        self.bundle = bundle
 
     def check(self, source: str, target: str) -> None:
         self.local.check(source, target)
@@ -140,7 +148,7 @@ class RayEngine:
             return []
         size = min(SHARD, math.ceil(len(unique) / len(self.workers)))
         shards = [unique[start : start + size] for start in range(0, len(unique), size)]
-        refs = [self.workers[i % len(self.workers)].translate.remote(shard, source, target) for i, shard in enumerate(shards)]
+        refs = [self.workers[i % len(self.workers)].translate.remote(shard, source, target, self.bundle) for i, shard in enumerate(shards)]
         try:
             outputs = ray.get(refs)
         except RayError as err:
@@ -250,11 +258,11 @@ def ray_engine(settings: ArgosSettings, pairs: Sequence[tuple[str, str]], option
         else:
             bundle, digest, shared = [], "", str(options.models)
         actor = ray.remote(Worker).options(max_restarts=RESTARTS, max_task_retries=RESTARTS, scheduling_strategy="SPREAD", **request)
-        workers = [actor.remote(bundle, digest, shared, packages, engine_settings) for _ in range(count if needed else 0)]
-        for described in ray.get([worker.describe.remote() for worker in workers]):
-            if described["error"]:
-                raise UsageError(f"Ray worker on {described['where']}: {described['error']}")
-        yield RayEngine(local, workers)
+        workers = [actor.remote(digest, shared, packages, engine_settings) for _ in range(count if needed else 0)]
+        for started in ray.get([worker.start.remote(bundle) for worker in workers]):
+            if started["error"]:
+                raise UsageError(f"Ray worker on {started['where']}: {started['error']}")
+        yield RayEngine(local, workers, bundle)
     finally:
         for worker in workers:
             ray.kill(worker)

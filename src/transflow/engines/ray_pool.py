@@ -4,8 +4,8 @@
 as a local batch: it reads, segments, protects, consults the TM and the MT
 cache and writes every file, so the project lock, the manifest and atomic
 writes are the local ones. Only the unique sentences the MT cache lacks
-reach the cluster, as length-sorted shards spread over workers that each
-load every model once and translate with the ArgosEngine a local run uses,
+reach the cluster, one shard per worker (which CTranslate2 sorts by length
+into batches), to workers that each load every model once and translate with the ArgosEngine a local run uses,
 so the drafts are the same. Models travel from the driver in the bundle
 format through Ray's object store (or come from a folder every node shares);
 a worker never downloads. Ray restarts a worker that dies and retries its
@@ -32,9 +32,9 @@ from .. import bundles, models
 from ..errors import TransflowError, UsageError
 from .argos import ArgosEngine, ArgosSettings
 
-# Sentences per task: CTranslate2 sorts and batches them (max_batch_size at a
-# time) and Ray's per-task cost (about a millisecond) vanishes next to them;
-# a retried shard costs little.
+# Sentences per worker and chunk a batch aims at: CTranslate2 sorts and
+# batches them (max_batch_size at a time) and Ray's per-task cost (about a
+# millisecond) vanishes next to them; a retried shard costs little.
 SHARD = 256
 # Times Ray restarts a dead worker, and retries the shard it held, before the chunk is reported failed.
 RESTARTS = 3
@@ -138,17 +138,22 @@ class RayEngine:
         return self.local.origin(source, target)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        """Unique texts sorted by length, cut into one shard or more per worker, dealt out in turn."""
+        """The unique texts in order, one contiguous shard per worker; CTranslate2 sorts each by length.
+
+        With one worker the shard is the very list a local run translates in
+        one call, so even a model whose numbers depend on how sentences are
+        batched writes the same drafts.
+        """
         import ray
         from ray.exceptions import RayError
 
         self.local.check(source, target)
-        unique = sorted(dict.fromkeys(texts), key=len)
+        unique = list(dict.fromkeys(texts))
         if not unique:
             return []
-        size = min(SHARD, math.ceil(len(unique) / len(self.workers)))
+        size = math.ceil(len(unique) / len(self.workers))
         shards = [unique[start : start + size] for start in range(0, len(unique), size)]
-        refs = [self.workers[i % len(self.workers)].translate.remote(shard, source, target, self.bundle) for i, shard in enumerate(shards)]
+        refs = [worker.translate.remote(shard, source, target, self.bundle) for worker, shard in zip(self.workers, shards)]
         try:
             outputs = ray.get(refs)
         except RayError as err:

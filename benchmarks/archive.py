@@ -15,12 +15,12 @@
     PO writing, manifest). MT seconds per sentence on one worker divided by
     this is how many such workers one driver keeps busy.
 (3) Peak RSS of the driver process (``transflow batch --ray`` in a fresh
-    process, its own VmHWM) at two archive sizes, with the tiny copy models
-    so that MT costs next to nothing and the run measures the driver; the
-    articles are benchmarks/batch.py's (the samples with varied places,
-    numbers and dates).
+    process, its own VmHWM) at two archive sizes: copies of the three English
+    sample articles, so that after the first chunk every sentence comes from
+    the MT cache and the run measures the driver, which still reads, parses,
+    segments, looks up and writes every article.
 
-    python benchmarks/archive.py [--articles 12] [--driver-articles 200] [--sizes 1000,20000]
+    python benchmarks/archive.py [--articles 12] [--driver-articles 200] [--sizes 1000,20000] [--parts 1,2,3]
 """
 
 from __future__ import annotations
@@ -98,10 +98,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def driver_peak(root: Path, count: int, packages: Path) -> tuple[float, float, str]:
     """Wall seconds, peak driver RSS (MiB) and MT line of ``transflow batch --ray`` over *count* generated articles."""
-    from batch import generate, run
+    from batch import SOURCES, run
 
     project = root / f"archive-{count}"
-    generate(project / "articles", count)
+    (project / "articles").mkdir(parents=True)
+    for n in range(count):
+        source = SOURCES[n % len(SOURCES)]
+        shutil.copy(source, project / "articles" / f"{n:06d}-{source.name}")
     env = {**os.environ, "ARGOS_PACKAGES_DIR": str(packages), "COLUMNS": "200"}
     env.pop("RAY_ADDRESS", None)
     measured = run(project, env, ("batch", "articles", "--to", "vi", "--ray"))
@@ -114,7 +117,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=12, help="articles for the local vs Ray throughput (25 sentences each)")
     parser.add_argument("--driver-articles", type=int, default=200, help="articles for the driver's work per sentence")
     parser.add_argument("--sizes", default="1000,20000", help="archive sizes for the driver's peak RSS")
+    parser.add_argument("--parts", default="1,2,3", help="which measurements to run")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     root = Path(tempfile.mkdtemp(prefix="transflow-archive-"))
     realistic = root / "realistic"
     os.environ["ARGOS_PACKAGES_DIR"] = str(realistic / "packages")
@@ -125,42 +130,41 @@ def main() -> None:
 
         from mt_throughput import build
         from tm_lookup import samples_vocabulary, sentence_maker
-        from transflow.engines.argos import ArgosSettings
+        from transflow.engines.argos import ArgosEngine, ArgosSettings
         from transflow.engines.ray_pool import RayOptions, ray_engine
 
-        make, rng = sentence_maker("en", samples_vocabulary()), random.Random(9)
-        realistic.mkdir()
-        build(realistic, [make(rng) for _ in range(20_000)], [("en", "vi")])
-        print(f"machine: {os.cpu_count()} CPUs, ctranslate2 {ctranslate2.__version__}, ray {ray.__version__}")
+        if parts & {"1", "2"}:
+            make, rng = sentence_maker("en", samples_vocabulary()), random.Random(9)
+            realistic.mkdir()
+            build(realistic, [make(rng) for _ in range(20_000)], [("en", "vi")])
+            print(f"machine: {os.cpu_count()} CPUs, ctranslate2 {ctranslate2.__version__}, ray {ray.__version__}")
 
-        from transflow.engines.argos import ArgosEngine
+            project = root / "throughput"
+            paths = write_articles(project / "articles", args.articles, seed=1)
+            local = ArgosEngine(ArgosSettings())
+            local.load(local.installed[("en", "vi")])  # loaded before the clock starts, as the Ray workers' models are
+            local_s, sent = batch_seconds(paths, project, local)
+            del local
+            local_files = snapshot(project / "locales")
+            began = time.perf_counter()
+            with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions()) as engine:
+                startup = time.perf_counter() - began
+                ray_s, ray_sent = batch_seconds(paths, project, engine)
+            same = snapshot(project / "locales") == local_files
+            print(f"(1) {sent} sentences en→vi, realistic-cost model, {len(engine.workers)} Ray worker(s)")
+            print(f"    local batch       {sent / local_s:6.2f} sentences/s ({local_s:6.1f} s)")
+            print(f"    Ray batch         {ray_sent / ray_s:6.2f} sentences/s ({ray_s:6.1f} s); Ray start, model shipping and loading once: {startup:.1f} s")
+            print(f"    Ray overhead on one node: {100 * (ray_s / local_s - 1):+.1f} %  (target < 15 %); same files: {same}", flush=True)
 
-        project = root / "throughput"
-        paths = write_articles(project / "articles", args.articles, seed=1)
-        local = ArgosEngine(ArgosSettings())
-        local.load(local.installed[("en", "vi")])  # loaded before the clock starts, as the Ray workers' models are
-        local_s, sent = batch_seconds(paths, project, local)
-        del local
-        local_files = snapshot(project / "locales")
-        began = time.perf_counter()
-        with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions()) as engine:
-            startup = time.perf_counter() - began
-            ray_s, ray_sent = batch_seconds(paths, project, engine)
-        same = snapshot(project / "locales") == local_files
-        print(f"(1) {sent} sentences en→vi, realistic-cost model, {len(engine.workers)} Ray worker(s)")
-        print(f"    local batch       {sent / local_s:6.2f} sentences/s ({local_s:6.1f} s)")
-        print(f"    Ray batch         {ray_sent / ray_s:6.2f} sentences/s ({ray_s:6.1f} s); Ray start, model shipping and loading once: {startup:.1f} s")
-        print(f"    Ray overhead on one node: {100 * (ray_s / local_s - 1):+.1f} %  (target < 15 %); same files: {same}", flush=True)
-
-        many = write_articles(project / "many", args.driver_articles, seed=2)
-        driver_s, driver_sent = batch_seconds(many, project, Instant())
-        per_sentence = driver_s / driver_sent
-        mt_per_sentence = ray_s / ray_sent
-        print(f"(2) driver work: {1000 * per_sentence:.2f} ms per sentence ({driver_sent} sentences, {driver_s:.1f} s) = {1 / per_sentence:.0f} sentences/s;")
-        print(f"    MT on one 2-CPU worker {1000 * mt_per_sentence:.0f} ms per sentence: one driver feeds about {mt_per_sentence / per_sentence:.0f} such workers")
+            many = write_articles(project / "many", args.driver_articles, seed=2)
+            driver_s, driver_sent = batch_seconds(many, project, Instant())
+            per_sentence = driver_s / driver_sent
+            mt_per_sentence = ray_s / ray_sent
+            print(f"(2) driver work: {1000 * per_sentence:.2f} ms per sentence ({driver_sent} sentences, {driver_s:.1f} s) = {1 / per_sentence:.0f} sentences/s;")
+            print(f"    MT on one 2-CPU worker {1000 * mt_per_sentence:.0f} ms per sentence: one driver feeds about {mt_per_sentence / per_sentence:.0f} such workers")
 
         packages = build_packages(root / "copy")
-        for count in (int(size) for size in args.sizes.split(",") if size):
+        for count in (int(size) for size in args.sizes.split(",") if "3" in parts):
             wall, peak, mt_line = driver_peak(root, count, packages)
             print(f"(3) {count:>6} articles (--to vi, copy models): {wall:7.1f} s, driver peak RSS {peak:6.0f} MiB   {mt_line}", flush=True)
     finally:

@@ -132,3 +132,12 @@ def test_device_cuda_reaches_ctranslate2_and_the_ray_gpu_request(installed_model
     assert (count, request, engine["inter_threads"], engine["intra_threads"]) == (6, {"num_cpus": 4, "num_gpus": 0}, 4, 1)
     with pytest.raises(UsageError, match="the Ray cluster has no GPUs"):
         worker_options(ArgosSettings(device="cuda"), RayOptions(), nodes[1:])
+
+
+def test_workers_load_from_a_shared_folder_when_one_is_configured(tmp_path, installed_models, ray_cluster):
+    with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions(models=installed_models)) as engine:
+        assert engine.translate(["Other news", "– VNA"], "en", "vi") == ["Other news", "– VNA"]
+    with pytest.raises(UsageError, match=r"no model package translate-en_vi-1_0 in .*; copy the packages there") as missing:
+        with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions(models=tmp_path)):
+            pass
+    assert "\n" not in str(missing.value)

@@ -4,12 +4,12 @@
 as a local batch: it reads, segments, protects, consults the TM and the MT
 cache and writes every file, so the project lock, the manifest and atomic
 writes are the local ones. Only the unique sentences the MT cache lacks
-reach the cluster, one shard per worker (which CTranslate2 sorts by length
-into batches), to workers that each load every model once and translate with the ArgosEngine a local run uses,
-so the drafts are the same. Models travel from the driver in the bundle
-format through Ray's object store (or come from a folder every node shares);
-a worker never downloads. Ray restarts a worker that dies and retries its
-shard.
+reach the cluster, one shard per worker (CTranslate2 sorts it by length into
+batches), to workers that each load every model once and translate with the
+ArgosEngine a local run uses, so the drafts are the same. Models travel
+from the driver in the bundle format through Ray's object store (or come
+from a folder every node shares); a worker never downloads. Ray restarts a
+worker that dies and retries its shard.
 """
 
 from __future__ import annotations
@@ -158,14 +158,15 @@ class RayEngine:
             outputs = ray.get(refs)
         except RayError as err:
             raise TransflowError(
-                f"Ray workers failed translating {len(unique)} sentences {source}→{target} ({_first_line(err)}); "
+                f"Ray workers failed translating {len(unique)} sentences {source}→{target} ({_cause(err)}); "
                 f"the files already written are kept, run the batch again to resume"
             ) from None
         translated = {text: output for shard, result in zip(shards, outputs) for text, output in zip(shard, result)}
         return [translated[text] for text in texts]
 
 
-def _first_line(err: BaseException) -> str:
+def _cause(err: BaseException) -> str:
+    """The line of an error that names its cause: the last (Ray puts the worker's traceback first)."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     return lines[-1] if lines else type(err).__name__
 
@@ -197,7 +198,7 @@ def connect(address: str) -> bool:
             ray.init(include_dashboard=False, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as err:
         raise UsageError(
-            f"cannot reach the Ray cluster at {given or 'a new local cluster'} ({_first_line(err)}); "
+            f"cannot reach the Ray cluster at {given or 'a new local cluster'} ({_cause(err)}); "
             f"start one with 'ray start --head', or check --ray-address"
         ) from None
     return True

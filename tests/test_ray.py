@@ -97,12 +97,15 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_outputs_are_the_same(proj
     assert snapshot(project / "locales") == local
 
 
-@pytest.mark.parametrize("how", ["flag", "config"])
-def test_an_unreachable_cluster_is_one_line_and_nothing_is_written(project, cli, installed_models, how):
+@pytest.mark.parametrize("how", ["flag", "RAY_ADDRESS", "config"])
+def test_an_unreachable_cluster_is_one_line_and_nothing_is_written(project, cli, installed_models, how, monkeypatch):
     english_articles(project / "today", copies=1)
     address = f"127.0.0.1:{free_port()}"
     if how == "flag":
         result = cli("batch", "today", "--to", "vi", "--ray-address", address)
+    elif how == "RAY_ADDRESS":
+        monkeypatch.setenv("RAY_ADDRESS", address)
+        result = cli("batch", "today", "--to", "vi", "--ray")
     else:
         Path("transflow.toml").write_text(f'[batch]\nexecutor = "ray"\nray_address = "{address}"\n', encoding="utf-8")
         result = cli("batch", "today", "--to", "vi")

@@ -42,7 +42,7 @@ def generate(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-# Runs `transflow batch` and prints the process's own peak RSS (VmHWM) when it exits;
+# Runs `transflow ARGS` and prints the process's own peak RSS (VmHWM) when it exits;
 # ru_maxrss of a child would include the memory of the process that forked it.
 _CHILD = """
 import atexit, runpy, sys
@@ -50,15 +50,15 @@ def report():
     status = open('/proc/self/status').read().splitlines()
     print('PEAK_KIB', next(l.split()[1] for l in status if l.startswith('VmHWM:')))
 atexit.register(report)
-sys.argv = ['transflow', 'batch', 'articles', '--to', 'vi,ja']
+sys.argv = ['transflow', *sys.argv[1:]]
 runpy.run_module('transflow', run_name='__main__')
 """
 
 
-def run(project: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """One batch process: wall seconds, peak RSS in MiB, its MT summary line."""
+def run(project: Path, env: dict[str, str], args: tuple[str, ...] = ("batch", "articles", "--to", "vi,ja")) -> tuple[float, float, str]:
+    """One ``transflow ARGS`` process: wall seconds, peak RSS in MiB, its MT summary line."""
     began = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD], cwd=project, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _CHILD, *args], cwd=project, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - began
     if done.returncode != 0:
         raise SystemExit(f"batch failed: {done.stderr[-2000:]}")

@@ -44,7 +44,7 @@ def review(po_path: Path, translate=lambda text: f"VI {text}") -> None:
 def article_with(separator: str) -> str:
     return (
         "# Summit opens\n\n"
-        f"Leaders met in Hanoi on Monday.{separator}They agreed on trade.\n\n"
+        f"Leaders met in Hanoi on Monday.{separator}They agreed on trade and{separator}energy.\n\n"
         "The second paragraph follows.\n\n"
         "- A list item after it.\n\n"
         "The last paragraph.\n"
@@ -62,7 +62,7 @@ def test_a_separator_inside_a_paragraph_never_hides_later_blocks(separator, tmp_
     assert doc.render(lambda block: block.text) == article_with(separator)
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\x0b"], ids=lambda ch: f"U+{ord(ch):04X}")
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\x0b", "\x1c"], ids=lambda ch: f"U+{ord(ch):04X}")
 def test_markdown_with_a_separator_builds_every_block_translated(separator, project, cli):
     Path("a.md").write_text(article_with(separator), encoding="utf-8")
     assert cli("translate", "a.md", "--to", "vi", "--engine", "none").code == 0
@@ -70,11 +70,14 @@ def test_markdown_with_a_separator_builds_every_block_translated(separator, proj
     assert msgfmt_check(po_path).returncode == 0
     msgids = [entry.msgid for entry in polib.pofile(str(po_path))]
     assert "The last paragraph." in msgids and "A list item after it." in msgids
+    assert f"They agreed on trade and{separator}energy." in msgids
+    assert cli("translate", "a.md", "--to", "vi", "--engine", "none").code == 0  # our own PO reads back
     review(po_path)
     result = cli("build", "a.md", "--lang", "vi")
     assert result.code == 0, result.stderr
     built = Path("localized/vi/a.md").read_text(encoding="utf-8")
     assert "VI The last paragraph." in built and "- VI A list item after it." in built
+    assert f"VI They agreed on trade and{separator}energy." in built
     assert "(100%)" in result.stdout
 
 
@@ -254,3 +257,13 @@ def test_a_glossary_cell_with_a_line_break_fails_the_check(project, cli):
     assert "g.csv:3: the vi cell holds a line break" in result.stdout
     refused = cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none", "--glossary", "g.csv")
     assert refused.code == 2 and "g.csv:3: the vi cell holds a line break" in refused.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_a_control_character_xliff_cannot_hold_is_refused_by_line(fmt, project, cli):
+    Path("a.md").write_text("# Title\n\nA form feed\x0cinside a sentence.\n", encoding="utf-8")
+    result = cli("translate", "a.md", "--to", "vi", "--engine", "none", "--format", fmt)
+    assert result.code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "a.md:3: the control character U+000C cannot be written to XLIFF" in result.stderr
+    assert not Path("locales").exists() or not list(Path("locales").rglob("*.xlf"))
+    assert cli("translate", "a.md", "--to", "vi", "--engine", "none", "--format", "po").code == 0

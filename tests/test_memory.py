@@ -120,6 +120,12 @@ def test_glossary_terms_that_differ_are_swapped(memory):
     assert "TM: glossary term Thủ tướng → Bộ trưởng Ngoại giao corrected" in found.notes
 
 
+def test_a_sentence_of_thousands_of_words_is_looked_up_like_any_other(memory):
+    long = " ".join(f"word{n}" for n in range(1500)) + "."
+    memory.add([TMUnit("en", "vi", long, "dài")])
+    assert memory.fuzzy("en", "vi", long.replace("word7 ", "word8 "), 75).unit.target == "dài"
+
+
 def test_japanese_fuzzy_matching_works_without_spaces(memory):
     memory.add([TMUnit("ja", "en", "双方は2023年に包括的戦略的パートナーシップを樹立した。", "The two sides established a comprehensive strategic partnership in 2023.")])
     found = suggest(memory, "ja", "en", "双方は2024年に包括的戦略的パートナーシップを樹立した。", "", "", 75, None)

@@ -88,21 +88,24 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_outputs_are_the_same(proj
     shutil.rmtree(project / ".transflow")
     with ray_engine(ArgosSettings(), [("en", "vi"), ("en", "ja")], RayOptions()) as engine:
         [worker] = engine.workers
-        before = ray.get(worker.describe.remote())["pid"]
+        before = ray.get(worker.start.remote(engine.bundle))["pid"]
         killing = KillsItsWorker(engine, before)
         result = run_batch(articles, settings(project), engine=killing)
-        after = ray.get(worker.describe.remote())["pid"]
+        after = ray.get(worker.start.remote(engine.bundle))["pid"]
     assert killing.killed and after != before
     assert [r.status for r in result.reports] == ["translated"] * 6 and result.sent_to_mt == 100
     assert snapshot(project / "locales") == local
 
 
-@pytest.mark.parametrize("how", ["flag", "config"])
-def test_an_unreachable_cluster_is_one_line_and_nothing_is_written(project, cli, installed_models, how):
+@pytest.mark.parametrize("how", ["flag", "RAY_ADDRESS", "config"])
+def test_an_unreachable_cluster_is_one_line_and_nothing_is_written(project, cli, installed_models, how, monkeypatch):
     english_articles(project / "today", copies=1)
     address = f"127.0.0.1:{free_port()}"
     if how == "flag":
         result = cli("batch", "today", "--to", "vi", "--ray-address", address)
+    elif how == "RAY_ADDRESS":
+        monkeypatch.setenv("RAY_ADDRESS", address)
+        result = cli("batch", "today", "--to", "vi", "--ray")
     else:
         Path("transflow.toml").write_text(f'[batch]\nexecutor = "ray"\nray_address = "{address}"\n', encoding="utf-8")
         result = cli("batch", "today", "--to", "vi")
@@ -132,3 +135,12 @@ def test_device_cuda_reaches_ctranslate2_and_the_ray_gpu_request(installed_model
     assert (count, request, engine["inter_threads"], engine["intra_threads"]) == (6, {"num_cpus": 4, "num_gpus": 0}, 4, 1)
     with pytest.raises(UsageError, match="the Ray cluster has no GPUs"):
         worker_options(ArgosSettings(device="cuda"), RayOptions(), nodes[1:])
+
+
+def test_workers_load_from_a_shared_folder_when_one_is_configured(tmp_path, installed_models, ray_cluster):
+    with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions(models=installed_models)) as engine:
+        assert engine.translate(["Other news", "– VNA"], "en", "vi") == ["Other news", "– VNA"]
+    with pytest.raises(UsageError, match=r"no model package translate-en_vi-1_0 in .*; copy the packages there") as missing:
+        with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions(models=tmp_path)):
+            pass
+    assert "\n" not in str(missing.value)

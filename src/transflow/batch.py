@@ -2,7 +2,9 @@
 
 Articles are drafted in chunks; each chunk sends the sentences of all its
 articles to MT in one batch per language pair, through the MT cache, so a
-run costs what its new sentences cost. A manifest of content hashes (article,
+run costs what its new sentences cost. While one chunk is in MT the next is
+prepared and the previous one written, so MT (local or on a Ray cluster)
+waits for the driver as little as possible. A manifest of content hashes (article,
 glossary, settings, model) lets a re-run skip unchanged work; it is updated
 after each article's files are written, so a killed run resumes where it
 stopped. One bad article is reported and the others carry on.
@@ -15,6 +17,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -166,8 +169,7 @@ def run_batch(
                             report(ArticleReport(project.reference(path), target_lang, "failed", str(err), source_language=source_lang))
                         continue
                     digest = _settings_digest(settings, source_lang, target_lang, cached.origin(source_lang, target_lang))
-                    for offset in range(0, len(group), chunk_size):
-                        _chunk(group[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
+                    _pipeline(group, chunk_size, target_lang, settings, digest, resources, manifest, report)
         finally:
             result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
             manifest.close()
@@ -190,7 +192,31 @@ def _source_languages(paths: Sequence[Path], settings: Settings, report: Callabl
     return found
 
 
-def _chunk(paths, target_lang, settings, digest, resources, manifest, report) -> None:
+def _pipeline(paths, chunk_size, target_lang, settings, digest, resources, manifest, report) -> None:
+    """Chunk after chunk: while one chunk is in MT, the next is prepared and the previous one written.
+
+    MT runs in one thread, chunk by chunk in order, so its batches and the MT
+    cache are those of a run without the overlap; everything that reads or
+    writes project files, and every report, stays in this thread. The
+    overlap is what lets one driver keep a Ray cluster busy.
+    """
+    in_mt: Future | None = None
+    translator = ThreadPoolExecutor(1, thread_name_prefix="transflow-mt")
+    try:
+        for offset in range(0, len(paths), chunk_size):
+            pending = _prepare(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
+            submitted = translator.submit(_translate, pending, resources.engine) if pending else None
+            if in_mt is not None:
+                _write(in_mt, target_lang, settings, manifest, report)
+            in_mt = submitted
+        if in_mt is not None:
+            _write(in_mt, target_lang, settings, manifest, report)
+    finally:
+        translator.shutdown(wait=False, cancel_futures=True)
+
+
+def _prepare(paths, target_lang, settings, digest, resources, manifest, report) -> list[tuple[Pending, str, str, float]]:
+    """Read, segment and draft the chunk's articles that changed; list them with what MT must translate."""
     project = settings.project
     pending: list[tuple[Pending, str, str, float]] = []
     for path in paths:
@@ -206,22 +232,33 @@ def _chunk(paths, target_lang, settings, digest, resources, manifest, report) ->
             pending.append((start(article, target_lang, settings, resources), key, fingerprint, time.perf_counter() - began))
         except TransflowError as err:
             report(ArticleReport(name, target_lang, "failed", str(err)))
-    if not pending:
-        return
+    return pending
+
+
+def _translate(pending, engine) -> tuple[list, list[tuple[Pending, str]], float]:
+    """MT for the whole chunk in one batch per language pair: the articles translated, those that failed, seconds per sentence."""
     began = time.perf_counter()
+    failed: list[tuple[Pending, str]] = []
     try:
-        machine_translate([item.draft for item, *_ in pending], resources.engine)
+        machine_translate([item.draft for item, *_ in pending], engine)
     except TransflowError:
         # One article can fail the chunk's MT batch: article by article, only that one fails.
         survivors = []
         for entry in pending:
             try:
-                machine_translate([entry[0].draft], resources.engine)
+                machine_translate([entry[0].draft], engine)
                 survivors.append(entry)
             except TransflowError as err:
-                report(ArticleReport(entry[0].article.reference, target_lang, "failed", str(err), source_language=entry[0].article.source_lang))
+                failed.append((entry[0], str(err)))
         pending = survivors
-    mt_share = (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
+    return pending, failed, (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
+
+
+def _write(translated: Future, target_lang, settings, manifest, report) -> None:
+    """Once the chunk's MT is done, write each article's files and record it in the manifest."""
+    pending, failed, mt_share = translated.result()
+    for item, message in failed:
+        report(ArticleReport(item.article.reference, target_lang, "failed", message, source_language=item.article.source_lang))
     for item, key, fingerprint, spent in pending:
         began = time.perf_counter()
         try:

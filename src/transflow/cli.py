@@ -145,6 +145,7 @@ def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jo
         default_source_lang=cfg.source,
         force_source_lang=from_force,
         risk=cfg.risk,
+        figure_styles=cfg.figures,
     )
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from . import languages
 from .errors import UsageError
+from .figures import style
+from .figures.style import HouseStyle
 from .glossary.enforce import OrderRule
 from .memory import is_server
 from .risk import RiskSettings
@@ -120,6 +122,9 @@ high = 10
 medium = 3
 term_not_enforced = 12
 term_repaired = 10
+# A figure (number, money, date) MT lost: not enforced, or put back in house style.
+figure_not_enforced = 12
+figure_repaired = 10
 markup_lost = 10
 # The model's mean log-probability per token below which it counts as unsure.
 model_score = -1.0
@@ -142,6 +147,66 @@ high = 4
 medium = 2
 low = 1
 untranslated = 3
+
+# House style for figures: how numbers, money, dates and times are written in
+# each language a draft is written in. MT never sees a figure: it is replaced by
+# a placeholder and written back in this style (see the README, "Figures").
+# Unset decimal/group symbols and month names come from babel's locale data.
+# Templates are Python format strings; money and units are keyed by ISO
+# currency code and by unit (km, kg, tonne, hectare, MW, GW).
+
+# 3,000; 240.8 billion USD; 40%; Dec. 2; Dec. 2, 2026; December 2026; 10:30 a.m.; 2025–2030
+[figures.en]
+group_min = 1000
+scales = { trillion = 12, billion = 9, million = 6 }
+percent = "{number}%"
+ordinal = "{n}{suffix}"
+ordinal_suffixes = { "1" = "st", "2" = "nd", "3" = "rd", other = "th" }
+date = "{month_abbr} {day}"
+date_year = "{month_abbr} {day}, {year}"
+month_year = "{month_name} {year}"
+months = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+time = "{h12}:{mm} {ampm}"
+time_hour = "{h12} {ampm}"
+ampm = ["a.m.", "p.m."]
+range = "{low}–{high}"
+money = { USD = "{amount} USD", JPY = "{amount} yen", VND = "{amount} VND", EUR = "{amount} euros" }
+units = { km = "{number} km", kg = "{number} kg", tonne = "{number} tonnes", hectare = "{number} hectares", MW = "{number} MW", GW = "{number} GW" }
+
+# 3.000; 240,8 tỷ USD; 40%; ngày 2/12; ngày 2/12/2026; tháng 12/2026; 10h30; 2025-2030
+[figures.vi]
+group_min = 1000
+scales = { "nghìn tỷ" = 12, "tỷ" = 9, "triệu" = 6 }
+percent = "{number}%"
+ordinal = "thứ {n}"
+date = "ngày {day}/{month}"
+date_year = "ngày {day}/{month}/{year}"
+month_year = "tháng {month}/{year}"
+time = "{h24}h{mm}"
+time_hour = "{h24}h"
+range = "{low}-{high}"
+money = { USD = "{amount} USD", JPY = "{amount} yên", VND = "{amount} đồng", EUR = "{amount} euro" }
+units = { km = "{number} km", kg = "{number} kg", tonne = "{number} tấn", hectare = "{number} ha", MW = "{number} MW", GW = "{number} GW" }
+
+# 3000人 (3,000人 with group_min = 1000); 2408億ドル; 1億5000万円; 3万人; 40%;
+# 12月2日; 2026年12月2日; 2026年12月; 午後3時30分; 2025～2030
+[figures.ja]
+group_min = 10000
+scales = { "兆" = 12, "億" = 8, "万" = 4 }
+compound_scales = true
+scale_unscaled_from = 10000
+scale_format = "{number}{scale}"
+percent = "{number}%"
+ordinal = "第{n}"
+date = "{month}月{day}日"
+date_year = "{year}年{month}月{day}日"
+month_year = "{year}年{month}月"
+time = "{ampm}{h12}時{m}分"
+time_hour = "{ampm}{h12}時"
+ampm = ["午前", "午後"]
+range = "{low}～{high}"
+money = { USD = "{amount}ドル", JPY = "{amount}円", VND = "{amount}ドン", EUR = "{amount}ユーロ" }
+units = { km = "{number}キロ", kg = "{number}キログラム", tonne = "{number}トン", hectare = "{number}ヘクタール", MW = "{number}メガワット", GW = "{number}ギガワット" }
 """
 
 
@@ -162,6 +227,7 @@ class Config:
     memory: Path | str  # a file, or a postgresql:// URL
     fuzzy_threshold: float
     qa_disabled: list[str]
+    figures: dict[str, HouseStyle]
     risk: RiskSettings = field(default_factory=RiskSettings)
     file: Path | None = None  # the transflow.toml read, if any
     executor: str = "local"
@@ -196,6 +262,11 @@ def load(explicit: Path | None = None) -> Config:
     if any(not isinstance(data.get(key, {}), dict) for key in tables):
         raise UsageError(f"{path}: {', '.join(f'[{key}]' for key in tables)} must be tables; see 'transflow init'")
     merged = {key: {**value, **data[key]} if key in tables and key in data else data.get(key, value) for key, value in defaults.items()}
+    # A language's house style overrides the default one setting by setting.
+    merged["figures"] = {
+        lang: {**defaults["figures"].get(lang, {}), **values} if isinstance(values, dict) else values
+        for lang, values in {**defaults["figures"], **data.get("figures", {})}.items()
+    }
     config = _from_mapping(merged, path.resolve().parent, path)
     config.file = path.resolve()
     return config
@@ -270,6 +341,8 @@ def _from_mapping(data: dict[str, Any], root: Path, origin: Path) -> Config:
         ray_address=str(batch["ray_address"]),
         ray_workers=batch["ray_workers"],
         ray_worker_cpus=batch["ray_worker_cpus"],
+
+        figures=style.load(data["figures"], str(origin)),
         risk=RiskSettings.from_mapping(data["risk"], str(origin)),
     )
     config.memory = config.memory if is_server(config.memory) else config.path(Path(config.memory))

@@ -6,7 +6,9 @@ placeholders. Placeholders that do not survive are retried in the next form;
 a segment that still fails is translated unprotected, its glossary terms put
 in where the model's own rendering of them can be found, and whatever could
 not be enforced is named in a comment on the (fuzzy) entry. Never a silently
-wrong draft. Each machine or fuzzy-TM draft gets its review risk (risk.py)
+wrong draft. Figures (numbers, money, dates) ride the same mechanism: each is
+a span rendered in the target's house style, protected, verified and repaired
+like a term. Each machine or fuzzy-TM draft gets its review risk (risk.py)
 from what happened on the way, and the names in it that the glossary lacks.
 """
 
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 from . import mtpieces, qa
 from .document import InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
 from .engines import Engine
+from .figures import enforce as figure_enforcement
+from .figures.enforce import NOT_ENFORCED, REPAIRED, FigureEnforcer, FigureSpan
 from .glossary.enforce import Enforcer, TermSpan
 from .glossary.suggest import candidates_in, without_codes
 from .leverage import suggest
@@ -28,7 +32,7 @@ from .status import words
 
 CODES_LOST = UnitProblem("markup", "MT lost the inline codes; they are missing from this draft")
 # QA checks not repeated on machine drafts: enforcement already names glossary problems.
-QA_COVERED_BY_ENFORCEMENT = ("glossary", "deprecated-term", "empty")
+QA_COVERED_BY_ENFORCEMENT = ("glossary", "deprecated-term", "empty", "numbers")
 # How alike (rapidfuzz ratio, 0–100) a revised sentence must be to an old one to inherit its translation.
 REVISION_SIMILARITY = 70
 
@@ -43,6 +47,9 @@ class DraftStats:
     flagged: int = 0
     terms_enforced: int = 0
     terms_flagged: int = 0
+    figures_enforced: int = 0
+    figures_repaired: int = 0
+    figures_flagged: int = 0
 
 
 @dataclass
@@ -52,9 +59,11 @@ class _Job:
     text: str
     codes: Sequence[InlineCode]
     terms: list[TermSpan]
+    figures: list[FigureSpan] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
     output: str | None = None
     problems: list[UnitProblem] = field(default_factory=list)
+    repaired: list[FigureSpan] = field(default_factory=list)
     signals: Signals = field(default_factory=Signals)
 
 
@@ -79,6 +88,7 @@ class Draft:
     source: str
     target: str
     enforcer: Enforcer | None = None
+    figures: FigureEnforcer | None = None
     pending: list[tuple[Unit, _Job]] = field(default_factory=list)
     stats: DraftStats = field(default_factory=DraftStats)
     risk: RiskSettings = field(default_factory=RiskSettings)
@@ -92,6 +102,7 @@ def prepare(
     enforcer: Enforcer | None = None,
     memory: Memory | None = None,
     threshold: float = 75.0,
+    figures: FigureEnforcer | None = None,
     risk: RiskSettings | None = None,
 ) -> Draft:
     """Keep what reviewers did, reuse the translation memory, and list what MT must translate.
@@ -101,7 +112,7 @@ def prepare(
     translation of the most similar old sentence (fuzzy, with the old source
     alongside so Poedit shows what changed); a fuzzy TM match; then MT.
     """
-    job_draft = Draft(units, source, target, enforcer, stats=DraftStats(segments=len(units)), risk=risk or RiskSettings())
+    job_draft = Draft(units, source, target, enforcer, figures, stats=DraftStats(segments=len(units)), risk=risk or RiskSettings())
     current = {unit.source for unit in units}
     leftovers = _leftovers(previous, current)
     for position, unit in enumerate(units):
@@ -122,14 +133,15 @@ def prepare(
             unit.risk, unit.candidates = old.risk, list(old.candidates)
             job_draft.stats.revised += 1
             continue
+        blocked = [(c.start, c.end) for c in unit.codes]
         if enforcer is not None:
-            blocked = [(c.start, c.end) for c in unit.codes]
             terms, notes = enforcer.spans(unit.source, blocked)
             unit.notes += enforcer.notes(terms) + notes
             found_names = candidates_in(without_codes(unit.source, unit.codes), source, enforcer.matcher)
             unit.candidates = list(dict.fromkeys(item.text for item in found_names))
         else:
             terms = []
+        spans = figures.spans(unit.source, blocked + [(t.start, t.end) for t in terms]) if figures else []
         found = None
         if memory is not None:
             prev = units[position - 1].source if position else ""
@@ -157,7 +169,7 @@ def prepare(
             job_draft.stats.flagged += bool(found.warnings)
             continue
         unit.translate("", State.EMPTY)
-        job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms)))
+        job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms, spans)))
     return job_draft
 
 
@@ -214,8 +226,15 @@ def _finish(job_draft: Draft, origin: str) -> None:
         missing = enforcer.missing(unit.target, job.terms) if enforcer else []
         if enforcer is not None:
             job.problems += [UnitProblem("glossary", text) for text in enforcer.describe(missing, enforcer.deprecated_in(unit.target))]
-        found = qa.run([unit], "", context, QA_COVERED_BY_ENFORCEMENT)
+        lost = figure_enforcement.missing(unit.target, job.figures)
+        repaired = [span for span in job.repaired if span not in lost]
+        job.problems += [figure_enforcement.problem(unit.source, span, REPAIRED) for span in repaired]
+        job.problems += [figure_enforcement.problem(unit.source, span, NOT_ENFORCED) for span in lost]
+        covered = QA_COVERED_BY_ENFORCEMENT if job_draft.figures else QA_COVERED_BY_ENFORCEMENT[:-1]
+        found = qa.run([unit], "", context, covered)
         job.problems += [UnitProblem(p.check, p.message) for p in found]
+        job.signals.figures_missing = [span.replacement for span in lost]
+        job.signals.figures_repaired = [span.replacement for span in repaired]
         unit.problems += job.problems
         job.signals.terms_missing = missing
         job.signals.terms_repaired = [term for term in job.signals.terms_repaired if term not in missing]
@@ -225,6 +244,9 @@ def _finish(job_draft: Draft, origin: str) -> None:
         stats.flagged += bool(job.problems)
         stats.terms_flagged += len(missing)
         stats.terms_enforced += len(job.terms) - len(missing)
+        stats.figures_flagged += len(lost)
+        stats.figures_repaired += len(repaired)
+        stats.figures_enforced += len(job.figures) - len(lost)
 
 
 def _assess(unit: Unit, signals: Signals, job_draft: Draft) -> Risk:
@@ -241,9 +263,10 @@ def draft(
     source: str,
     target: str,
     enforcer: Enforcer | None = None,
+    figures: FigureEnforcer | None = None,
 ) -> DraftStats:
     """Fill *units* of one article in place: reviewed translations kept, machine drafts for the rest."""
-    job_draft = prepare(units, previous, source, target, enforcer)
+    job_draft = prepare(units, previous, source, target, enforcer, figures=figures)
     machine_translate([job_draft], engine)
     return job_draft.stats
 
@@ -254,7 +277,9 @@ def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: st
         job.forms = usable_forms(job.text)
     while True:
         batch: list[tuple[_Job, Protected]] = [
-            (job, protect(job.text, job.codes, job.forms.pop(0), job.terms)) for job in jobs if job.output is None and job.forms
+            (job, protect(job.text, job.codes, job.forms.pop(0), [*job.terms, *job.figures]))
+            for job in jobs
+            if job.output is None and job.forms
         ]
         if not batch:
             break
@@ -274,7 +299,8 @@ def _long_sentence(text: str, pieces: int) -> UnitProblem:
 
 
 def _unprotected(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:
-    """Translate without placeholders, then swap the model's rendering of each term for the glossary's."""
+    """Translate without placeholders, then swap the model's rendering of each term for the glossary's
+    and of each figure for the house style's."""
     bare = [protect(job.text, job.codes, FORMS[0]) for job in jobs]
     texts = [FORMS[0].pattern().sub("", prepared.text) for prepared in bare]
     outputs, pieces = mtpieces.translate(engine, texts, source, target)
@@ -290,6 +316,10 @@ def _unprotected(jobs: list[_Job], engine: Engine, source: str, target: str) -> 
             if rendering and term.replacement not in output and rendering in output:
                 output = output.replace(rendering, term.replacement, 1)
                 job.signals.terms_repaired.append(term.replacement)
+        if job.figures:
+            repaired = figure_enforcement.repair(output, job.figures, source, target)
+            job.repaired = [s for s in job.figures if s.replacement not in output and s.replacement in repaired]
+            output = repaired
         job.output = prepared.prefix + output + prepared.suffix
         if prepared.replacements:
             job.problems.append(CODES_LOST)

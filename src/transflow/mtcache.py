@@ -102,7 +102,8 @@ class CachedEngine:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(str(path), timeout=60)
+    # A batch looks up and translates in its MT thread while the main thread prepares the next chunk.
+    db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute(_SCHEMA)

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 from . import markup
 from .document import CodeKind, Unit
+from .figures import recognise as figures
+from .figures import same
 from .glossary.enforce import Enforcer
 from .languages import spaced
 
@@ -87,80 +89,18 @@ def _deprecated(unit: Unit, ctx: Context) -> Iterable[str]:
 
 # Numbers and dates ----------------------------------------------------------------
 
-_DIGITS = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
-_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
-_SCALES = {
-    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6,
-    "nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
-    "万": 1e4, "億": 1e8, "兆": 1e12, "千": 1e3,
-}
-_SCALE_AFTER = re.compile(r"\s*(thousand|million|billion|trillion|bn|mn|nghìn tỷ|nghìn|ngàn|triệu|tỷ|tỉ|万|億|兆|千)")
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_EN_DATE = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})\b")
-_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b")
-_VI_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})")
-_JA_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
-
-
-def _readings(raw: str, lang: str | None) -> set[float]:
-    """The values a written number may mean: by the language's convention, or either one."""
-    compact = re.sub(r"[\u00a0\u202f ]", "", raw)
-    results = set()
-    for thousands, decimal in ((",", "."), (".", ",")):
-        if lang and ((lang in ("en", "ja") and thousands != ",") or (lang == "vi" and thousands != ".")):
-            continue
-        parts = compact.split(decimal)
-        if len(parts) > 2:
-            continue
-        whole = parts[0]
-        groups = whole.split(thousands)
-        if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
-            continue
-        text = "".join(groups) + ("." + parts[1] if len(parts) == 2 else "")
-        try:
-            results.add(float(text))
-        except ValueError:
-            continue
-    return results or {float(re.sub(r"\D", "", compact) or 0)}
-
-
-def _values(text: str, lang: str | None) -> list[set]:
-    """Each number (or date) in *text* as the set of values it may stand for."""
-    text = unicodedata.normalize("NFC", text).translate(_DIGITS)
-    found: list[set] = []
-    taken: list[tuple[int, int]] = []
-    for pattern, order in ((_EN_DATE, "md"), (_JA_DATE, "md"), (_VI_DATE, "dm"), (_DMY, "dm")):
-        for match in pattern.finditer(text):
-            if any(a < match.end() and match.start() < b for a, b in taken):
-                continue
-            first, second = match.group(1), match.group(2)
-            month = _MONTHS.get(first[:3].lower()) if not first.isdigit() else int(first if order == "md" else second)
-            day = int(second if order == "md" else first)
-            found.append({("date", month, day)})
-            taken.append(match.span())
-    for match in _NUMBER.finditer(text):
-        if any(a <= match.start() < b for a, b in taken):
-            continue
-        values = _readings(match.group(0), lang)
-        scale = _SCALE_AFTER.match(text, match.end())
-        if scale:
-            factor = 1e12 if scale.group(1) == "nghìn tỷ" else _SCALES[scale.group(1)]
-            values = {round(v * factor, 6) for v in values}
-        found.append(values)
-    return found
-
 
 @check("numbers", ERROR)
 def _numbers(unit: Unit, ctx: Context) -> Iterable[str]:
-    source = _values(_plain(unit, unit.source), ctx.source_lang)
-    target = _values(_plain(unit, unit.target), None)
-    available = list(target)
-    for wanted in source:
-        match = next((i for i, values in enumerate(available) if values & wanted), None)
+    """Every figure of the source, by value, in the translation: 3,000 = 3.000, 240.8 billion = 2408億, Nov. 27 = 27/11."""
+    source_text = unicodedata.normalize("NFC", _plain(unit, unit.source))
+    target_text = unicodedata.normalize("NFC", _plain(unit, unit.target))
+    wanted = [(source_text[f.start : f.end], key) for f in figures.find(source_text, ctx.source_lang) for key in f.keys()]
+    available = [key for f in figures.find(target_text, ctx.target_lang, tolerant=True) for key in f.keys()]
+    for shown, key in wanted:
+        match = next((i for i, found in enumerate(available) if same(key, found)), None)
         if match is None:
-            shown = next(iter(wanted))
-            label = f"{shown[2]}/{shown[1]}" if isinstance(shown, tuple) else f"{shown:g}"
-            yield f"number {label} of the source is missing from the translation"
+            yield f"{shown} of the source is missing from the translation"
         else:
             available.pop(match)
 

@@ -36,6 +36,8 @@ class RiskSettings:
     medium: float = 3
     term_not_enforced: float = 12
     term_repaired: float = 10
+    figure_not_enforced: float = 12
+    figure_repaired: float = 10
     markup_lost: float = 10
     model_score_low: float = 3
     model_score: float = -1.0  # mean log-probability per token below which the model is unsure
@@ -80,6 +82,8 @@ class Signals:
     pivot: str | None = None
     terms_repaired: list[str] = field(default_factory=list)
     terms_missing: list[str] = field(default_factory=list)
+    figures_repaired: list[str] = field(default_factory=list)  # in house style, as they must read
+    figures_missing: list[str] = field(default_factory=list)
     markup_lost: bool = False
     qa_checks: list[str] = field(default_factory=list)
     tm_score: int | None = None
@@ -93,12 +97,15 @@ def assess(signals: Signals, settings: RiskSettings) -> tuple[float, Risk]:
     """The draft's points and its level with the reasons, most serious first."""
     found: list[tuple[float, str]] = []
     for terms, points, what in (
-        (signals.terms_missing, settings.term_not_enforced, "not enforced"),
-        (signals.terms_repaired, settings.term_repaired, "repaired"),
+        (signals.terms_missing, settings.term_not_enforced, "term not enforced"),
+        (signals.figures_missing, settings.figure_not_enforced, "figure not enforced"),
+        (signals.terms_repaired, settings.term_repaired, "term repaired"),
+        (signals.figures_repaired, settings.figure_repaired, "figure repaired"),
     ):
         if terms:
             names = list(dict.fromkeys(terms))
-            found.append((points * len(terms), f"{'term' if len(names) == 1 else 'terms'} {what} ({', '.join(names)})"))
+            noun, _, verb = what.partition(" ")
+            found.append((points * len(terms), f"{noun}{'s' if len(names) > 1 else ''} {verb} ({', '.join(names)})"))
     if signals.markup_lost:
         found.append((settings.markup_lost, "markup lost"))
     if signals.model_score is not None and signals.model_score < settings.model_score:

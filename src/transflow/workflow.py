@@ -22,6 +22,8 @@ from .errors import TransflowError, UsageError
 from . import exchange, qa
 from .exchange import tmx, xliff
 from .exchange.catalog import Catalog
+from .figures.enforce import FigureEnforcer
+from .figures.style import HouseStyle
 from .formats import parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
@@ -73,6 +75,7 @@ class Settings:
     default_source_lang: str = "en"  # for an article too short to tell (names and figures only)
     force_source_lang: bool = False  # --from-force: take --from even where the text says otherwise
     risk: RiskSettings = field(default_factory=RiskSettings)
+    figure_styles: Mapping[str, HouseStyle] = field(default_factory=dict)  # house style per target language
 
     def outputs(self, article: Article, target_lang: str) -> list[Path]:
         return self.project.translation_files(article.path, target_lang, self.formats)
@@ -153,7 +156,7 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     units = collect_units(article.segments(), article.reference)
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
-        resources.memory, settings.fuzzy_threshold, settings.risk,
+        resources.memory, settings.fuzzy_threshold, FigureEnforcer(source_lang, target_lang, settings.figure_styles), settings.risk,
     )
     return Pending(article, target_lang, drafted, previous)
 
@@ -175,6 +178,7 @@ def finish(pending: Pending, settings: Settings, resources: Resources | None = N
         + (f"{stats.revised} revised (fuzzy, previous kept), " if stats.revised else "")
         + f"{stats.machine} machine drafts (fuzzy)"
         + (f", {stats.terms_enforced} glossary terms enforced" if settings.glossary else "")
+        + (f", {stats.figures_enforced} figures in house style" if stats.figures_enforced else "")
         + (f", {stats.flagged} flagged for the reviewer" if stats.flagged else "")
     )
 

@@ -4,12 +4,12 @@
 as a local batch: it reads, segments, protects, consults the TM and the MT
 cache and writes every file, so the project lock, the manifest and atomic
 writes are the local ones. Only the unique sentences the MT cache lacks
-reach the cluster, as length-sorted shards spread over workers that each
-load every model once and translate with the ArgosEngine a local run uses,
-so the drafts are the same. Models travel from the driver in the bundle
-format through Ray's object store (or come from a folder every node shares);
-a worker never downloads. Ray restarts a worker that dies and retries its
-shard.
+reach the cluster, one shard per worker (CTranslate2 sorts it by length into
+batches), to workers that each load every model once and translate with the
+ArgosEngine a local run uses, so the drafts are the same. Models travel
+from the driver in the bundle format through Ray's object store (or come
+from a folder every node shares); a worker never downloads. Ray restarts a
+worker that dies and retries its shard.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from .. import bundles, models
 from ..errors import TransflowError, UsageError
 from .argos import ArgosEngine, ArgosSettings
 
-# Sentences per task: CTranslate2 sorts and batches them (max_batch_size at a
-# time) and Ray's per-task cost (about a millisecond) vanishes next to them;
-# a retried shard costs little.
+# Sentences per worker and chunk a batch aims at: CTranslate2 sorts and
+# batches them (max_batch_size at a time) and Ray's per-task cost (about a
+# millisecond) vanishes next to them; a retried shard costs little.
 SHARD = 256
 # Times Ray restarts a dead worker, and retries the shard it held, before the chunk is reported failed.
 RESTARTS = 3
@@ -59,38 +59,45 @@ class RayOptions:
 class Worker:
     """A Ray actor: every model of the batch loaded once, then shard after shard translated.
 
-    Load errors are kept and reported by :meth:`describe`, so the driver can
-    name them in one line before anything is written.
+    The bundle's ObjectRef comes with each call (nested in a list, so Ray
+    passes the reference, not the bytes): a worker Ray restarted after a
+    crash loads the models again when its retried shard arrives.
     """
 
-    def __init__(self, bundle: list[Any], digest: str, shared: str | None, packages: list[tuple[str, str, str, str]], settings: dict) -> None:
-        """*bundle* holds the ObjectRef of the bundle's bytes (nested, so a restarted worker fetches it again)."""
+    def __init__(self, digest: str, shared: str | None, packages: list[tuple[str, str, str, str]], settings: dict) -> None:
+        self.digest, self.shared, self.packages, self.settings = digest, shared, packages, settings
+        self.engine: ArgosEngine | None = None
+
+    def _load(self, bundle: list[Any]) -> ArgosEngine:
         import ray
 
-        self.error = ""
-        self.engine: ArgosEngine | None = None
-        try:
-            folder = Path(shared) if shared else _unpacked(ray.get(bundle[0]), digest)
+        if self.engine is None:
+            folder = Path(self.shared) if self.shared else _unpacked(ray.get(bundle[0]), self.digest)
             installed = {}
-            for source, target, version, name in packages:
+            for source, target, version, name in self.packages:
                 path = folder / name
                 if not (path / "model").is_dir():
                     raise UsageError(f"{socket.gethostname()}: no model package {name} in {folder}; copy the packages there, or leave ray_models empty to ship them")
                 installed[(source, target)] = models.InstalledModel(source, target, version, path)
-            self.engine = ArgosEngine(ArgosSettings(**settings), installed=installed)
+            engine = ArgosEngine(ArgosSettings(**self.settings), installed=installed)
             for model in installed.values():
-                self.engine.load(model)
-        except TransflowError as err:
-            self.error = str(err)
+                engine.load(model)
+            self.engine = engine
+        return self.engine
 
-    def describe(self) -> dict[str, Any]:
+    def start(self, bundle: list[Any]) -> dict[str, Any]:
+        """Load the models now; where this worker runs, and the load error if any (one line)."""
         import ray
 
-        return {"pid": os.getpid(), "where": f"{socket.gethostname()} (GPUs {list(ray.get_gpu_ids())})", "error": self.error}
+        try:
+            self._load(bundle)
+            error = ""
+        except TransflowError as err:
+            error = str(err)
+        return {"pid": os.getpid(), "where": f"{socket.gethostname()} (GPUs {list(ray.get_gpu_ids())})", "error": error}
 
-    def translate(self, texts: list[str], source: str, target: str) -> list[str]:
-        assert self.engine is not None, self.error
-        return self.engine.translate(texts, source, target)
+    def translate(self, texts: list[str], source: str, target: str, bundle: list[Any]) -> list[str]:
+        return self._load(bundle).translate(texts, source, target)
 
 
 def _unpacked(bundle: bytes, digest: str) -> Path:
@@ -115,9 +122,10 @@ class RayEngine:
 
     name = "argos"
 
-    def __init__(self, local: ArgosEngine, workers: list[Any]) -> None:
+    def __init__(self, local: ArgosEngine, workers: list[Any], bundle: list[Any]) -> None:
         self.local = local
         self.workers = workers
+        self.bundle = bundle
 
     def check(self, source: str, target: str) -> None:
         self.local.check(source, target)
@@ -130,29 +138,35 @@ class RayEngine:
         return self.local.origin(source, target)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        """Unique texts sorted by length, cut into one shard or more per worker, dealt out in turn."""
+        """The unique texts in order, one contiguous shard per worker; CTranslate2 sorts each by length.
+
+        With one worker the shard is the very list a local run translates in
+        one call, so even a model whose numbers depend on how sentences are
+        batched writes the same drafts.
+        """
         import ray
         from ray.exceptions import RayError
 
         self.local.check(source, target)
-        unique = sorted(dict.fromkeys(texts), key=len)
+        unique = list(dict.fromkeys(texts))
         if not unique:
             return []
-        size = min(SHARD, math.ceil(len(unique) / len(self.workers)))
+        size = math.ceil(len(unique) / len(self.workers))
         shards = [unique[start : start + size] for start in range(0, len(unique), size)]
-        refs = [self.workers[i % len(self.workers)].translate.remote(shard, source, target) for i, shard in enumerate(shards)]
+        refs = [worker.translate.remote(shard, source, target, self.bundle) for worker, shard in zip(self.workers, shards)]
         try:
             outputs = ray.get(refs)
         except RayError as err:
             raise TransflowError(
-                f"Ray workers failed translating {len(unique)} sentences {source}→{target} ({_first_line(err)}); "
+                f"Ray workers failed translating {len(unique)} sentences {source}→{target} ({_cause(err)}); "
                 f"the files already written are kept, run the batch again to resume"
             ) from None
         translated = {text: output for shard, result in zip(shards, outputs) for text, output in zip(shard, result)}
         return [translated[text] for text in texts]
 
 
-def _first_line(err: BaseException) -> str:
+def _cause(err: BaseException) -> str:
+    """The line of an error that names its cause: the last (Ray puts the worker's traceback first)."""
     lines = [line.strip() for line in str(err).splitlines() if line.strip()]
     return lines[-1] if lines else type(err).__name__
 
@@ -184,7 +198,7 @@ def connect(address: str) -> bool:
             ray.init(include_dashboard=False, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as err:
         raise UsageError(
-            f"cannot reach the Ray cluster at {given or 'a new local cluster'} ({_first_line(err)}); "
+            f"cannot reach the Ray cluster at {given or 'a new local cluster'} ({_cause(err)}); "
             f"start one with 'ray start --head', or check --ray-address"
         ) from None
     return True
@@ -250,11 +264,11 @@ def ray_engine(settings: ArgosSettings, pairs: Sequence[tuple[str, str]], option
         else:
             bundle, digest, shared = [], "", str(options.models)
         actor = ray.remote(Worker).options(max_restarts=RESTARTS, max_task_retries=RESTARTS, scheduling_strategy="SPREAD", **request)
-        workers = [actor.remote(bundle, digest, shared, packages, engine_settings) for _ in range(count if needed else 0)]
-        for described in ray.get([worker.describe.remote() for worker in workers]):
-            if described["error"]:
-                raise UsageError(f"Ray worker on {described['where']}: {described['error']}")
-        yield RayEngine(local, workers)
+        workers = [actor.remote(digest, shared, packages, engine_settings) for _ in range(count if needed else 0)]
+        for started in ray.get([worker.start.remote(bundle) for worker in workers]):
+            if started["error"]:
+                raise UsageError(f"Ray worker on {started['where']}: {started['error']}")
+        yield RayEngine(local, workers, bundle)
     finally:
         for worker in workers:
             ray.kill(worker)

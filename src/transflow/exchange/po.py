@@ -39,7 +39,8 @@ def read(path: Path) -> Catalog:
     if not path.is_file():
         raise TransflowError(f"{path}: no such PO file; run 'transflow translate' first or give --from FILE.po")
     text = read_text(path, "PO file")
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at LF only: str.splitlines would also cut at U+2028, U+0085, form feed… inside a string.
+    for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if _KEYWORD.match(stripped) and not _STRING_LINE.match(stripped):
             raise TransflowError(f"{path}:{number}: malformed PO file (bad or unterminated string); fix it in Poedit or check it with msgfmt --check")
@@ -48,7 +49,8 @@ def read(path: Path) -> Catalog:
             if bad is not None:
                 raise TransflowError(f"{path}:{number}: invalid escape \\{bad[0]} in a PO string (msgfmt rejects it); write \\\\ for a backslash")
     try:
-        po = polib.pofile(text, encoding="utf-8", check_for_duplicates=False)
+        # Given the file name, polib reads lines as files are read (LF); given the text, it would use str.splitlines.
+        po = polib.pofile(str(path), encoding="utf-8", check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as err:
         raise TransflowError(f"{path}: malformed PO file ({_one_line(err)}); fix it in Poedit or check it with msgfmt --check") from None
     for group in (False, True):

@@ -15,6 +15,7 @@ is refused, as a duplicate PO entry is."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -103,10 +104,28 @@ def _preserve(*texts: str) -> bool:
 
 def write(path: Path, catalog: Catalog, article: str, datatype: str = "plaintext", version: str = "1.2") -> None:
     """Write *catalog* (the translation of *article*) as XLIFF *version*, atomically."""
+    _refuse_unwritable(catalog, article)
     builder = _build12 if version == "1.2" else _build20
     root = builder(catalog, article, datatype)
     _indent(root)
     write_atomic(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n")
+
+
+# Characters XML 1.0 cannot hold, even escaped (control characters other than tab, LF, CR).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _refuse_unwritable(catalog: Catalog, article: str) -> None:
+    """A control character in a sentence cannot go into XLIFF: say where it is, before anything is written."""
+    for unit in catalog.units + catalog.obsolete:
+        for text in (unit.source, unit.target, unit.previous_source or "", unit.translator_comment, *unit.notes):
+            found = _NOT_XML.search(text)
+            if found:
+                where = f"{unit.occurrences[0][0]}:{unit.occurrences[0][1]}" if unit.occurrences else article
+                raise TransflowError(
+                    f"{where}: the control character U+{ord(found.group(0)):04X} cannot be written to XLIFF (XML forbids it); "
+                    "remove it from the article, or use --format po"
+                )
 
 
 _CONTENT = {"source", "target", "note", "data", "context", "tool"}  # whitespace inside these is content

@@ -144,9 +144,13 @@ class SQLiteMemory(Memory):
 
     def _counts(self, keys: Sequence[int]) -> dict[int, int]:
         count = f"(SELECT count(*) FROM (SELECT 1 FROM tm_postings WHERE tm_postings MATCH ? LIMIT {index.COUNTED}))"
-        query = "SELECT " + ", ".join([count] * len(keys))
+        counts: dict[int, int] = {}
         with self._reading():
-            return dict(zip(keys, self.db.execute(query, [f'"{key:x}"' for key in keys]).fetchone()))
+            for start in range(0, len(keys), _CHUNK):  # a result row holds at most 2,000 columns
+                chunk = keys[start : start + _CHUNK]
+                query = "SELECT " + ", ".join([count] * len(chunk))
+                counts.update(zip(chunk, self.db.execute(query, [f'"{key:x}"' for key in chunk]).fetchone()))
+        return counts
 
     def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
         postings = " UNION ALL ".join(

@@ -59,14 +59,15 @@ def main() -> int:
                 for unit, job in draft.pending:
                     points, risk = assess(job.signals, settings)
                     levels[risk.level] += 1
-                    lost = job.signals.terms_repaired or job.signals.terms_missing or job.signals.markup_lost
+                    signals = job.signals
+                    lost = signals.terms_repaired or signals.terms_missing or signals.figures_repaired or signals.figures_missing or signals.markup_lost
                     (hard if lost else clean).append(points)
             lowest_hard = min(hard) if hard else None
             highest_clean = max(clean) if clean else None
             separated = lowest_hard is None or highest_clean is None or lowest_hard > highest_clean
             ok &= separated
             print(
-                f"{name}: {len(hard) + len(clean)} drafts, {len(hard)} with a term repaired/not enforced or markup lost "
+                f"{name}: {len(hard) + len(clean)} drafts, {len(hard)} with a term or figure repaired/not enforced or markup lost "
                 f"(lowest {lowest_hard} points), {len(clean)} clean (highest {highest_clean} points); "
                 f"levels {dict(levels)}; {'separated' if separated else 'NOT separated'} "
                 f"(high at {settings.high:g}, soft signals at most {settings.model_score_low + settings.qa_max + settings.length_ratio + settings.pivot + settings.long_source:g})"

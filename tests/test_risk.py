@@ -129,7 +129,9 @@ def _drafts(engine, name: str, glossary):
 
 
 def _hard(unit) -> bool:
-    return any(r.startswith(("term repaired", "terms repaired", "term not enforced", "terms not enforced", "markup lost")) for r in unit.risk.reasons)
+    lost = ("term repaired", "terms repaired", "term not enforced", "terms not enforced", "markup lost")
+    lost += ("figure repaired", "figures repaired", "figure not enforced", "figures not enforced")
+    return any(r.startswith(lost) for r in unit.risk.reasons)
 
 
 @pytest.mark.parametrize("model", ["careless", "garbling"])
@@ -164,7 +166,7 @@ def test_reason_is_written_in_po_and_xliff_and_read_back_as_data(garbling_projec
     review = [line for line in entry.comment.splitlines() if line.startswith("review: ")]
     assert len(review) == 1 and review[0].startswith(  # one whole line, as gettext and Poedit keep comments
         "review: high — terms repaired (Hà Nội, TTXVN, Thứ trưởng Bộ Ngoại giao, Nguyễn Quốc Dũng, "
-        "Hội nghị Bộ trưởng Ngoại giao ASEAN-Nhật Bản); QA: spacing"
+        "Hội nghị Bộ trưởng Ngoại giao ASEAN-Nhật Bản); figures repaired (ngày 27/11, thứ 58); QA: spacing"
     )
     assert msgfmt_check(Path("locales/vi/asean-japan.po")).returncode == 0
     unit = next(u for u in po.read(Path("locales/vi/asean-japan.po")).units if u.source == entry.msgid)

@@ -148,8 +148,10 @@ def file_digest(path: Path) -> str | None:
     """The SHA-256 of *path*'s bytes, or None when there is no such file."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError as err:
+        raise TransflowError(f"{path}: cannot read ({err.strerror}); check its permissions") from None
 
 
 @contextmanager

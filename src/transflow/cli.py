@@ -178,6 +178,8 @@ def batch(
     if device:
         settings = replace(settings, engine={**settings.engine, "device": device})
     articles = expand(paths)
+    if report is not None:
+        settings.project.refuse_overwrite(report, articles)
     use_ray = ray or ray_address is not None or state.config.executor == "ray"
     with _batch_engine(settings, use_ray, ray_address) as mt, project_lock(settings.project.state, wait):
         with _batch_progress(len(articles) * len(settings.target_langs)) as progress:
@@ -190,6 +192,13 @@ def batch(
     failed = sum(t.failed for t in result.totals.values())
     if failed:
         raise TransflowError(f"{failed} of {sum(t.articles for t in result.totals.values())} article translations failed; see the lines above")
+
+
+def _project():
+    """The project's layout, for the commands that only need to know what not to overwrite."""
+    from .project import Project
+
+    return Project.from_config(state.config)
 
 
 def _batch_engine(settings, use_ray: bool, address: str | None):
@@ -338,6 +347,7 @@ def convert(
 
     if xliff_version not in ("1.2", "2.0"):
         raise UsageError(f"--xliff-version {xliff_version!r}: use 1.2 or 2.0")
+    _project().refuse_overwrite(target, [source], translations_are_inputs=False)
     for problem in convert_file(source, target, "xliff2" if xliff_version == "2.0" else "xliff", state.config):
         err.print(f"warning: {problem}", markup=False)
     out.print(f"wrote {target}", markup=False)
@@ -370,6 +380,7 @@ def build(
     target_lang = languages.check(lang)
     translations = from_file or project.translation_to_read(article, target_lang)
     out_path = output or project.built_article(article, target_lang)
+    project.refuse_overwrite(out_path, [article, translations])
     options = BuildOptions(
         default_source_lang=cfg.source,
         include_fuzzy=include_fuzzy,
@@ -515,6 +526,7 @@ def models_export_bundle(out_file: Path = typer.Argument(..., help="The bundle t
     """Pack every installed model into one file to carry to an offline machine."""
     from .bundles import export_bundle
 
+    _project().refuse_overwrite(out_file)
     packed = export_bundle(out_file)
     out.print(f"wrote {len(packed)} models to {out_file}: {', '.join(m.label for m in packed)}", markup=False)
 
@@ -584,6 +596,7 @@ def glossary_convert(
     """Convert a glossary between CSV/TSV and TBX (v3 is written)."""
     from . import glossary as glossaries
 
+    _project().refuse_overwrite(target, [source])
     loaded = glossaries.load([source])
     glossaries.write(loaded, target)
     out.print(f"wrote {len(loaded.entries)} entries to {target}", markup=False)
@@ -674,6 +687,7 @@ def tm_export(
 
     _use_tm(tm)
     source, target = languages.check(source), languages.check(target)
+    _project().refuse_overwrite(out_file)
     with open_memory(state.config.memory) as memory:
         units = iter(memory.export(source, target))
         first = next(units, None)

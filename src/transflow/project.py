@@ -37,6 +37,8 @@ class Project:
     state: Path
     articles: Path | None = None  # None: every top-level folder of the project is an articles folder
     config_file: Path | None = None
+    memory: Path | str | None = None  # the TM: a file, or a server URL
+    glossaries: tuple[Path, ...] = ()
 
     @classmethod
     def from_config(cls, cfg, locales: Path | None = None) -> Project:
@@ -48,6 +50,8 @@ class Project:
             state=cfg.path(cfg.state),
             articles=cfg.path(cfg.articles) if cfg.articles is not None else None,
             config_file=cfg.file,
+            memory=cfg.memory,
+            glossaries=tuple(cfg.glossaries),
         )
 
     # --- names -------------------------------------------------------------------------------
@@ -154,6 +158,38 @@ class Project:
                         found.append((path.relative_to(folder).with_suffix("").as_posix(), lang, path))
         return found
 
+    def refuse_overwrite(self, output: Path, inputs: Iterable[Path] = (), translations_are_inputs: bool = True) -> None:
+        """Refuse to write *output* onto one of the run's *inputs* or onto project state; nothing is written.
+
+        Project state is the state folder (TM, caches, manifest, lock), the TM
+        wherever it is (with SQLite's -wal/-shm/-journal files), the settings file,
+        the glossaries and, unless the command writes translation files
+        (``convert``), every PO/XLIFF file under ``locales/``: a reviewer's work.
+        """
+        reason = self._protected(output, inputs, translations_are_inputs)
+        if reason:
+            raise UsageError(f"{output}: is {reason}; writing there would destroy it; choose another output path")
+
+    def _protected(self, output: Path, inputs: Iterable[Path], translations_are_inputs: bool) -> str | None:
+        if output.is_dir():
+            return "a folder"
+        for item in inputs:
+            if _same(output, item):
+                return f"an input of this run ({relative_path(item)})"
+        if _inside(output, self.state):
+            return f"project state (under {relative_path(self.state)}/)"
+        if self.config_file is not None and _same(output, self.config_file):
+            return "the project settings"
+        if self.memory is not None and "://" not in str(self.memory):
+            tm = Path(self.memory)
+            if any(_same(output, tm.with_name(tm.name + suffix)) for suffix in ("", "-wal", "-shm", "-journal")):
+                return "the translation memory"
+        if any(_same(output, glossary) for glossary in self.glossaries):
+            return "a glossary of the project"
+        if translations_are_inputs and _inside(output, self.locales) and output.suffix.lower() in _TRANSLATION_SUFFIXES:
+            return "a translation file (a reviewer's work)"
+        return None
+
     def refuse_shared_outputs(self, articles: Sequence[Path], target_langs: Sequence[str]) -> dict[Path, str]:
         """Articles that would share a translation file with another one, each with the message naming both."""
         owners: dict[Path, Path] = {}
@@ -170,6 +206,14 @@ class Project:
                     refused.setdefault(other, message)
                     refused.setdefault(article, message)
         return refused
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
 
 
 def _reviewed(path: Path) -> set[tuple[str, str]]:

@@ -8,11 +8,15 @@ target directory and renamed, so a reader never sees half a file.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from .errors import TransflowError, UsageError
@@ -119,6 +123,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
                 os.chmod(tmp, path.stat().st_mode & 0o777)
             else:
                 os.chmod(tmp, 0o666 & ~_umask())
+            _check_unchanged(path)
             os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
@@ -126,6 +131,49 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class ChangedOnDisk(TransflowError):
+    """The file was changed by someone else since it was read (a reviewer saved it in Poedit)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: was changed while this run was working on it; it was left as saved")
+        self.path = path
+
+
+_EXPECTED: ContextVar[dict[Path, str | None]] = ContextVar("expected_contents", default={})
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of *path*'s bytes, or None when there is no such file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        raise TransflowError(f"{path}: cannot read ({err.strerror}); check its permissions") from None
+
+
+@contextmanager
+def unless_changed(path: Path, digest: str | None) -> Iterator[None]:
+    """Inside the block, ``write_atomic`` replaces *path* only while its content is still *digest*.
+
+    Checked right before the rename, so a save by someone who does not take
+    the project lock (a reviewer in Poedit) is never overwritten: the write
+    raises ChangedOnDisk and the caller merges or refuses.
+    """
+    token = _EXPECTED.set({**_EXPECTED.get(), path.resolve(): digest})
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
+
+
+def _check_unchanged(path: Path) -> None:
+    expected = _EXPECTED.get()
+    key = path.resolve()
+    if key in expected and file_digest(path) != expected[key]:
+        raise ChangedOnDisk(path)
 
 
 # The names write_atomic gives its temporary files: ".<file name>.<8 random characters>.tmp".

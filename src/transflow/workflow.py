@@ -15,7 +15,6 @@ from . import engines, languages, markup
 from .build import BuildResult, build, refusal
 from .document import CODES_DAMAGED, Document, Segment, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
-from . import languages
 from .config import Config
 from .detect import LANGUAGES as DETECTED, detect
 from .errors import TransflowError, UsageError
@@ -34,7 +33,7 @@ from .mtcache import CachedEngine, Drafts
 from .project import Project
 from .risk import RiskSettings
 from .segment import segments_of
-from .textio import relative_path, write_atomic
+from .textio import file_digest, relative_path, unless_changed, write_atomic
 
 
 @dataclass
@@ -147,33 +146,48 @@ class Pending:
     target_lang: str
     draft: Draft
     previous: Catalog
+    seen: dict[Path, str | None] = field(default_factory=dict)  # each output file's content hash when it was read
 
 
 def start(article: Article, target_lang: str, settings: Settings, resources: Resources) -> Pending:
     """Segment, merge with what reviewers already did, and list what MT must translate."""
     source_lang = article.source_lang
+    seen = {path: file_digest(path) for path in settings.outputs(article, target_lang)}
     previous = _previous(settings.project.existing_translation(article.path, target_lang), article, target_lang)
     units = collect_units(article.segments(), article.reference)
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
         resources.memory, settings.fuzzy_threshold, FigureEnforcer(source_lang, target_lang, settings.figure_styles), settings.risk,
     )
-    return Pending(article, target_lang, drafted, previous)
+    return Pending(article, target_lang, drafted, previous, seen)
 
 
 def finish(pending: Pending, settings: Settings, resources: Resources | None = None) -> str:
-    """Write the PO/XLIFF files of a drafted article; return the line that reports them."""
+    """Write the PO/XLIFF files of a drafted article; return the line that reports them.
+
+    A reviewer may save the file (Poedit takes no lock) while MT runs: a file
+    whose content changed since it was read is read again and what the
+    reviewer changed wins over the draft; the check is repeated right before
+    each rename, and a save in that last instant refuses the write instead.
+    The machine drafts written are kept in *resources* for ``--from-reviews``.
+    """
+    paths = settings.outputs(pending.article, pending.target_lang)
+    saved = 0
+    for path in paths:
+        if file_digest(path) != pending.seen.get(path):
+            saved += _keep_reviewer_saves(pending, path)
     catalog = pending.previous.updated(pending.draft.units, pending.article.source_lang, pending.target_lang)
     datatype = xliff.DATATYPES.get(pending.article.doc.format, "plaintext")
-    paths = settings.outputs(pending.article, pending.target_lang)
     for fmt, path in zip(settings.formats, paths):
-        exchange.write(path, catalog, pending.article.reference, fmt, datatype)
+        with unless_changed(path, pending.seen.get(path)):
+            exchange.write(path, catalog, pending.article.reference, fmt, datatype)
     if resources is not None and resources.drafts is not None and pending.draft.pending:
         drafted = ((unit.source, unit.target) for unit, _ in pending.draft.pending)
         resources.drafts.record(pending.article.source_lang, pending.target_lang, drafted)
     stats = pending.draft.stats
     return (
         f"{', '.join(relative_path(p) for p in paths)}: {stats.segments} segments, {stats.kept} reviewed kept, "
+        + (f"{saved} saved by a reviewer during the run kept, " if saved else "")
         + (f"{stats.from_tm} from the TM, " if stats.from_tm else "")
         + (f"{stats.revised} revised (fuzzy, previous kept), " if stats.revised else "")
         + f"{stats.machine} machine drafts (fuzzy)"
@@ -181,6 +195,39 @@ def finish(pending: Pending, settings: Settings, resources: Resources | None = N
         + (f", {stats.figures_enforced} figures in house style" if stats.figures_enforced else "")
         + (f", {stats.flagged} flagged for the reviewer" if stats.flagged else "")
     )
+
+
+def _keep_reviewer_saves(pending: Pending, path: Path) -> int:
+    """Merge what a reviewer saved into *path* during the run into the draft (three-way, by source text).
+
+    A unit the reviewer changed (translation, state or comment) since the run
+    read the file replaces the draft's; units the article no longer has stay
+    as obsolete entries; the saved file's header is kept. Returns how many
+    units were the reviewer's.
+    """
+    digest = file_digest(path)
+    if digest is None:  # deleted: nothing of the reviewer's to keep in it
+        pending.seen[path] = None
+        return 0
+    try:
+        theirs, _ = exchange.read(path)
+    except TransflowError as err:
+        raise TransflowError(f"{path}: was saved while this run was working on it and cannot be read now ({err}); it was left as saved; run again") from None
+    base = pending.previous.by_source()
+    ours = {unit.source: index for index, unit in enumerate(pending.draft.units)}
+    taken = 0
+    for unit in theirs.usable():
+        before = base.get(unit.source)
+        if before is not None and (before.target, before.state, before.translator_comment) == (unit.target, unit.state, unit.translator_comment):
+            continue
+        taken += 1
+        if unit.source in ours:
+            draft_unit = pending.draft.units[ours[unit.source]]
+            unit.codes, unit.occurrences, unit.block = draft_unit.codes, draft_unit.occurrences, draft_unit.block
+            pending.draft.units[ours[unit.source]] = unit
+    pending.previous = theirs
+    pending.seen[path] = digest
+    return taken
 
 
 def translate_articles(

@@ -1,0 +1,95 @@
+"""Outputs onto inputs: no command writes over what it reads or over project state; one-line error, nothing written."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from transflow.exchange.tmx import write as write_tmx
+from transflow.memory import TMUnit
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def refused(result, fragment: str) -> None:
+    assert result.code == 2, (result.stdout, result.stderr)
+    assert fragment in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.fixture
+def translated(project, cli):
+    Path("glossary.csv").write_text("en,vi\nASEAN,ASEAN\n", encoding="utf-8")
+    Path("transflow.toml").write_text('[glossary]\nfiles = ["glossary.csv"]\n', encoding="utf-8")
+    assert cli("translate", "sample_articles/asean-japan.txt", "--to", "vi,ja", "--engine", "none", "--format", "po,xliff").code == 0
+    Path(".transflow").mkdir(exist_ok=True)
+    write_tmx(Path("seed.tmx"), [TMUnit("en", "vi", "Other news", "Tin khác")], "en", "vi")
+    assert cli("tm", "import", "seed.tmx").code == 0
+    return project
+
+
+BUILD_TARGETS = {
+    "the source article": ("sample_articles/asean-japan.txt", "an input of this run"),
+    "its PO file": ("locales/vi/asean-japan.po", "an input of this run"),
+    "its PO file by another spelling": ("./locales/vi/../vi/asean-japan.po", "an input of this run"),
+    "its XLIFF file": ("locales/vi/asean-japan.xlf", "a translation file (a reviewer's work)"),
+    "the other language's PO": ("locales/ja/asean-japan.po", "a translation file (a reviewer's work)"),
+    "the TM": (".transflow/tm.sqlite", "project state"),
+    "the manifest": (".transflow/manifest.json", "project state"),
+    "the settings": ("transflow.toml", "the project settings"),
+    "the glossary": ("glossary.csv", "a glossary of the project"),
+    "a folder": ("sample_articles", "a folder"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BUILD_TARGETS))
+def test_build_never_writes_over_its_inputs_or_project_state(translated, cli, case):
+    target, fragment = BUILD_TARGETS[case]
+    before = snapshot(translated)
+    result = cli("build", "sample_articles/asean-japan.txt", "--lang", "vi", "--min-translated", "0", "-o", target)
+    refused(result, fragment)
+    assert snapshot(translated) == before
+
+
+def test_build_over_a_link_to_the_article_is_refused(translated, cli):
+    Path("alias.txt").symlink_to(Path("sample_articles/asean-japan.txt").resolve())
+    before = snapshot(translated)
+    refused(cli("build", "sample_articles/asean-japan.txt", "--lang", "vi", "--min-translated", "0", "-o", "alias.txt"), "an input of this run")
+    assert snapshot(translated) == before
+
+
+@pytest.mark.parametrize("target", [".transflow/tm.sqlite", "elsewhere.sqlite", "elsewhere.sqlite-wal", "glossary.csv", "locales/vi/asean-japan.po"])
+def test_tm_export_never_writes_over_the_tm_or_project_files(translated, cli, target):
+    tm = ["--tm", "elsewhere.sqlite"] if target.startswith("elsewhere") else []
+    if tm:
+        assert cli("tm", "import", "seed.tmx", *tm).code == 0
+    before = snapshot(translated)
+    result = cli("tm", "export", target, "--from", "en", "--to", "vi", *tm)
+    refused(result, "writing there would destroy it")
+    assert snapshot(translated) == before
+    assert cli("tm", "export", "out.tmx", "--from", "en", "--to", "vi", *tm).code == 0
+
+
+@pytest.mark.parametrize("target", ["sample_articles/mekong-summit.md", "locales/vi/asean-japan.po", ".transflow/manifest.json"])
+def test_batch_report_never_writes_over_an_article_or_state(translated, cli, target):
+    before = snapshot(translated)
+    result = cli("batch", "sample_articles/mekong-summit.md", "--to", "vi", "--engine", "none", "--report", target)
+    refused(result, "writing there would destroy it")
+    assert snapshot(translated) == before
+
+
+def test_convert_and_glossary_convert_refuse_their_inputs_and_state(translated, cli):
+    before = snapshot(translated)
+    refused(cli("convert", "locales/vi/asean-japan.po", "./locales/vi/asean-japan.po"), "writing there would destroy it")
+    refused(cli("convert", "locales/vi/asean-japan.po", ".transflow/tm.xlf"), "project state")
+    refused(cli("glossary", "convert", "glossary.csv", "glossary.csv"), "an input of this run")
+    refused(cli("glossary", "convert", "glossary.csv", "locales/vi/asean-japan.po"), "a translation file")
+    assert snapshot(translated) == before
+    assert cli("convert", "locales/vi/asean-japan.po", "locales/vi/asean-japan.xlf").code == 0  # its purpose: PO → XLIFF
+    assert cli("glossary", "convert", "glossary.csv", "glossary.tbx").code == 0
+
+
+def test_a_normal_build_output_is_written(translated, cli):
+    assert cli("build", "sample_articles/asean-japan.txt", "--lang", "vi", "--min-translated", "0", "-o", "out/asean-japan.txt").code == 0
+    assert Path("out/asean-japan.txt").read_text(encoding="utf-8") == (SAMPLES / "asean-japan.txt").read_text(encoding="utf-8")

@@ -59,6 +59,14 @@ def test_a_file_of_another_article_is_never_merged_into(project, cli, installed_
     assert refused.code == 1
     assert "locales/vi/story.po: holds the translations of inbox/story.txt, not of archive/story.txt" in refused.stderr
     assert Path("locales/vi/story.po").read_bytes() == before
+    assert cli("build", "inbox/story.txt", "--lang", "vi", "--include-fuzzy").code == 0
+    published = Path("localized/vi/story.txt").read_bytes()
+    for command in (("build", "archive/story.txt", "--lang", "vi", "--include-fuzzy"), ("status", "archive/story.txt")):
+        foreign = cli(*command)
+        assert foreign.code == 1 and "holds the translations of inbox/story.txt, not of archive/story.txt" in foreign.stderr
+        assert len(foreign.stderr.strip().splitlines()) == 1
+    assert Path("localized/vi/story.txt").read_bytes() == published
+    assert Path("locales/vi/story.po").read_bytes() == before
 
 
 def test_the_readme_examples_keep_their_paths(project, cli, installed_models):

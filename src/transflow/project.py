@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import TransflowError, UsageError
-from .exchange import FORMATS, XLIFF_SUFFIXES
+from . import exchange
+from .exchange import FORMATS, XLIFF_SUFFIXES, Catalog
 from .textio import relative_path
 
 _TRANSLATION_SUFFIXES = (".po", *XLIFF_SUFFIXES)
@@ -119,9 +120,31 @@ class Project:
             "keep the file the reviewer worked on and delete the other, or name it with --from"
         )
 
+    def owned_translation(self, article: Path, target_lang: str) -> Path | None:
+        """The article's existing PO or XLIFF file, refused when it holds another article's translations."""
+        found = self.existing_translation(article, target_lang)
+        if found is not None:
+            self.refuse_foreign(found, exchange.read(found)[0], article)
+        return found
+
+    def refuse_foreign(self, path: Path, catalog: Catalog, article: Path) -> None:
+        """Refuse a translation file found for *article* whose units name another article.
+
+        Two articles whose names collide (``a/story.txt`` and ``b/story.txt``
+        with the default articles folders) would otherwise read, merge into or
+        build from each other's reviewed work.
+        """
+        owners = {reference for unit in catalog.units for reference, _ in unit.occurrences}
+        reference = self.reference(article)
+        if owners and reference not in owners:
+            raise TransflowError(
+                f"{relative_path(path)}: holds the translations of {min(owners)}, not of {reference}; "
+                "rename one of the two articles or set paths.articles in transflow.toml (if the article was moved, move that file too)"
+            )
+
     def translation_to_read(self, article: Path, target_lang: str) -> Path:
         """The file ``build`` reads: the existing PO or XLIFF, or an error naming where it was looked for."""
-        found = self.existing_translation(article, target_lang)
+        found = self.owned_translation(article, target_lang)
         if found is None:
             expected = self.translation_file(article, target_lang, "po")
             raise TransflowError(
@@ -217,8 +240,6 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _reviewed(path: Path) -> set[tuple[str, str]]:
-    from . import exchange
-
     catalog, _ = exchange.read(path)
     return {(unit.source, unit.target) for unit in catalog.units if unit.reviewed}
 

@@ -70,7 +70,7 @@ def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[st
             (project.mirrored(article).with_suffix("").as_posix(), lang, path)
             for article in articles
             for lang in langs
-            if (path := project.existing_translation(article, lang)) is not None
+            if (path := project.owned_translation(article, lang)) is not None
         ]
     return found
 

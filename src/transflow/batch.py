@@ -207,10 +207,10 @@ def _pipeline(paths, chunk_size, target_lang, settings, digest, resources, manif
             pending = _prepare(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
             submitted = translator.submit(_translate, pending, resources.engine) if pending else None
             if in_mt is not None:
-                _write(in_mt, target_lang, settings, manifest, report)
+                _write(in_mt, target_lang, settings, resources, manifest, report)
             in_mt = submitted
         if in_mt is not None:
-            _write(in_mt, target_lang, settings, manifest, report)
+            _write(in_mt, target_lang, settings, resources, manifest, report)
     finally:
         translator.shutdown(wait=False, cancel_futures=True)
 
@@ -254,7 +254,7 @@ def _translate(pending, engine) -> tuple[list, list[tuple[Pending, str]], float]
     return pending, failed, (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
 
 
-def _write(translated: Future, target_lang, settings, manifest, report) -> None:
+def _write(translated: Future, target_lang, settings, resources, manifest, report) -> None:
     """Once the chunk's MT is done, write each article's files and record it in the manifest."""
     pending, failed, mt_share = translated.result()
     for item, message in failed:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from lxml import etree
 
 from conftest import msgfmt_check
 
@@ -18,6 +19,7 @@ OLD = "The ministers also discussed the East Sea issue."
 REVISED = "The ministers also discussed the East Sea issue again."
 REVIEWED = "Các bộ trưởng cũng thảo luận vấn đề Biển Đông."
 PO = Path("locales/vi/asean-japan.po")
+XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 
 
 def revise(old: str, new: str) -> None:
@@ -101,3 +103,40 @@ def test_the_suggestion_survives_reruns_through_xliff(project, cli):
         assert cli("translate", ARTICLE, *NONE, "--format", "xliff").code == 0
         carried = next(u for u in xliff.read(path)[0].units if u.source == REVISED)
         assert (carried.target, carried.fuzzy, carried.previous_source) == (REVIEWED, True, OLD)
+
+
+OWN_WORDS = "Các bộ trưởng còn bàn về vấn đề Biển Đông."
+
+
+def test_a_draft_the_reviewer_rewrote_but_left_fuzzy_is_never_replaced_by_mt(project, cli, installed_models):
+    """Poedit's "Needs Work" on a rewritten draft keeps the origin comment; the text is the reviewer's all the same."""
+    assert cli("translate", ARTICLE, "--to", "vi").code == 0
+    po = polib.pofile(str(PO))
+    po.find(OLD).msgstr = OWN_WORDS
+    po.save()
+    untouched = {e.msgid: e.msgstr for e in po if e.msgid != OLD}
+    for run in range(2):
+        assert cli("translate", ARTICLE, "--to", "vi").code == 0
+        again = polib.pofile(str(PO))
+        assert (again.find(OLD).msgstr, again.find(OLD).fuzzy) == (OWN_WORDS, True), f"run {run + 1}"
+        assert {e.msgid: e.msgstr for e in again if e.msgid != OLD} == untouched
+    assert msgfmt_check(PO).returncode == 0
+
+
+def test_an_xliff_draft_poedit_saved_as_needs_work_keeps_the_reviewers_text(project, cli, installed_models):
+    """Poedit 3 writes a 1.2 unit marked "Needs Work" as ``state="needs-l10n"``."""
+    xlf = PO.with_suffix(".xlf")
+    assert cli("translate", ARTICLE, "--to", "vi", "--format", "xliff").code == 0
+    tree = etree.parse(str(xlf))
+    unit = next(u for u in tree.iter(f"{XLIFF}trans-unit") if u.findtext(f"{XLIFF}source") == OLD)
+    target = unit.find(f"{XLIFF}target")
+    assert target.get("state") == "needs-translation"
+    target.text = OWN_WORDS
+    target.attrib.clear()
+    target.set("state", "needs-l10n")
+    tree.write(str(xlf), xml_declaration=True, encoding="UTF-8")
+    for _ in range(2):
+        assert cli("translate", ARTICLE, "--to", "vi", "--format", "xliff").code == 0
+        again = etree.parse(str(xlf))
+        unit = next(u for u in again.iter(f"{XLIFF}trans-unit") if u.findtext(f"{XLIFF}source") == OLD)
+        assert unit.findtext(f"{XLIFF}target") == OWN_WORDS and unit.get("approved") != "yes"

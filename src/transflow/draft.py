@@ -104,6 +104,7 @@ def prepare(
     threshold: float = 75.0,
     figures: FigureEnforcer | None = None,
     risk: RiskSettings | None = None,
+    machine_drafts: Mapping[str, str] | None = None,
 ) -> Draft:
     """Keep what reviewers did, reuse the translation memory, and list what MT must translate.
 
@@ -111,6 +112,8 @@ def prepare(
     ``msgmerge`` does, for a sentence the article revised, the reviewed
     translation of the most similar old sentence (fuzzy, with the old source
     alongside so Poedit shows what changed); a fuzzy TM match; then MT.
+    A draft a human rewrote but left as needing work is kept too: *machine_drafts*
+    (the draft last written for each sentence) tells it from the machine's own.
     """
     job_draft = Draft(units, source, target, enforcer, figures, stats=DraftStats(segments=len(units)), risk=risk or RiskSettings())
     current = {unit.source for unit in units}
@@ -132,6 +135,11 @@ def prepare(
             unit.notes, unit.problems = list(old.notes), list(old.problems)
             unit.risk, unit.candidates = old.risk, list(old.candidates)
             job_draft.stats.revised += 1
+            continue
+        if old is not None and _rewritten_by_hand(old, (machine_drafts or {}).get(unit.source)):
+            unit.translate(old.target, State.DRAFT, Origin.HUMAN)
+            unit.notes, unit.candidates = list(old.notes), list(old.candidates)
+            job_draft.stats.kept += 1
             continue
         blocked = [(c.start, c.end) for c in unit.codes]
         if enforcer is not None:
@@ -180,6 +188,20 @@ def _awaits_decision(unit: Unit) -> bool:
     human approves it (the entry becomes reviewed) or clears it (then MT drafts).
     """
     return unit.state is State.REVISED and bool(unit.target)
+
+
+def _rewritten_by_hand(unit: Unit, machine_draft: str | None) -> bool:
+    """A translation left as needing work that no machine wrote: a reviewer's own text, never replaced by MT.
+
+    Poedit keeps the ``origin`` comment when a reviewer edits a draft, so the
+    text itself is compared with the draft transflow wrote for the sentence.
+    The problems found in the machine's draft no longer apply to it.
+    """
+    if unit.state is not State.DRAFT or not unit.target:
+        return False
+    if unit.origin is Origin.HUMAN or unit.origin is None:
+        return True
+    return unit.origin is Origin.MT and machine_draft is not None and unit.target != machine_draft
 
 
 def _leftovers(previous: Mapping[str, Unit], current: set[str]) -> dict[str, Unit]:

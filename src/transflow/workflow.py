@@ -13,7 +13,7 @@ from typing import Any
 
 from . import engines, languages, markup
 from .build import BuildResult, build, refusal
-from .document import CODES_DAMAGED, Document, Segment, Unit
+from .document import CODES_DAMAGED, Document, Segment, State, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
 from .detect import LANGUAGES as DETECTED, detect
@@ -153,11 +153,14 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     """Segment, merge with what reviewers already did, and list what MT must translate."""
     source_lang = article.source_lang
     seen = {path: file_digest(path) for path in settings.outputs(article, target_lang)}
-    previous = _previous(settings.project.existing_translation(article.path, target_lang), article, target_lang)
+    previous = _previous(settings.project, settings.project.existing_translation(article.path, target_lang), article, target_lang)
     units = collect_units(article.segments(), article.reference)
+    awaiting = [unit.source for unit in previous.units if unit.state is State.DRAFT and unit.target]
+    machine_drafts = resources.drafts.find(source_lang, target_lang, awaiting) if resources.drafts is not None and awaiting else {}
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
         resources.memory, settings.fuzzy_threshold, FigureEnforcer(source_lang, target_lang, settings.figure_styles), settings.risk,
+        machine_drafts,
     )
     return Pending(article, target_lang, drafted, previous, seen)
 
@@ -270,7 +273,7 @@ def translate_articles(
                     yield finish(item, settings, resources)
 
 
-def _previous(path: Path | None, article: Article, target_lang: str) -> Catalog:
+def _previous(project: Project, path: Path | None, article: Article, target_lang: str) -> Catalog:
     """What reviewers already did: the article's PO or XLIFF file, if there is one.
 
     A file that belongs to another article (two articles whose names collide
@@ -280,12 +283,7 @@ def _previous(path: Path | None, article: Article, target_lang: str) -> Catalog:
     if path is None:
         return Catalog([], article.source_lang, target_lang)
     catalog, _ = exchange.read(path)
-    owners = {reference for unit in catalog.units for reference, _ in unit.occurrences}
-    if owners and article.reference not in owners:
-        raise TransflowError(
-            f"{relative_path(path)}: holds the translations of {min(owners)}, not of {article.reference}; "
-            "rename one of the two articles or set paths.articles in transflow.toml (if the article was moved, move that file too)"
-        )
+    project.refuse_foreign(path, catalog, article.path)
     if catalog.source_language and languages.base(catalog.source_language) != article.source_lang:
         raise TransflowError(
             f"{relative_path(path)}: was made from {catalog.source_language} (X-Source-Language), but {article.reference} "
@@ -391,7 +389,8 @@ def publish(
     elif result.percent < options.min_translated:
         published.refused = (
             f"{article}: only {result.translated} of {result.total} segments ({result.percent:.0f}%) are translated in {name}, "
-            f"below {options.min_translated:g}%; review the PO file, or use --include-fuzzy or --min-translated"
+            f"below {options.min_translated:g}%; review the PO file, or use "
+            + ("--min-translated" if options.include_fuzzy else "--include-fuzzy or --min-translated")
         )
     else:
         write_atomic(output, result.text)

@@ -39,8 +39,9 @@ SEED_WORDS = Path(__file__).resolve().parent
 
 def news_sentences(count: int, rng: random.Random) -> list[str]:
     sys.path.insert(0, str(SEED_WORDS))
-    from tm_lookup import sentence
+    from tm_lookup import samples_vocabulary, sentence_maker
 
+    sentence = sentence_maker("en", samples_vocabulary())
     return [sentence(rng) for _ in range(count)]
 
 

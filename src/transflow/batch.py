@@ -262,7 +262,7 @@ def _write(translated: Future, target_lang, settings, resources, manifest, repor
     for item, key, fingerprint, spent in pending:
         began = time.perf_counter()
         try:
-            finish(item, settings)
+            finish(item, settings, resources)
         except TransflowError as err:
             report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
             continue

@@ -159,3 +159,12 @@ def run_transflow(*args: str, env: dict[str, str] | None = None, cwd: Path | Non
     return subprocess.run(
         [sys.executable, "-m", "transflow", *map(str, args)], capture_output=True, text=True, env=environment, cwd=cwd, timeout=300
     )
+
+
+def without_placeholders(text: str) -> str:
+    """What an adversarial engine returns that deletes every placeholder form protect.FORMS tries."""
+    from transflow.protect import FORMS
+
+    for form in FORMS:
+        text = form.pattern().sub("", text)
+    return text

@@ -163,7 +163,7 @@ def batch(
     report: Optional[Path] = typer.Option(None, "--report", help="Write a JSON report per article and language."),
     wait: float = _WAIT,
     tm: Optional[str] = _TM,
-    ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install 'transflow[ray]'); this machine still reads and writes every file."),
+    ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install -e '.[ray]' in transflow's folder); this machine still reads and writes every file."),
     ray_address: Optional[str] = typer.Option(
         None, "--ray-address", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
     ),
@@ -746,7 +746,7 @@ def tm_copy(
 
 
 def _global_options_first(args: list[str]) -> list[str]:
-    """``--config FILE`` works after the subcommand too (``transflow build … --config x.toml``), as the README says."""
+    """``--config FILE`` works after the subcommand too (``transflow build … --config x.toml``), as the CLI reference says."""
     front, rest, i = [], [], 0
     while i < len(args):
         if args[i] == "--config" and i + 1 < len(args):

@@ -70,7 +70,7 @@ output = "{title} {person}"
 [engine]
 # "argos" (offline MT with installed Argos packages) or "none" (empty drafts for human translation).
 name = "argos"
-# beam_size = 1 is a faster "draft" mode (see the README's throughput table).
+# beam_size = 1 is a faster "draft" mode (docs/performance.md, "MT throughput").
 beam_size = 4
 max_batch_size = 32
 # 0 = automatic: one translator per core (up to 4), the other cores within each.
@@ -84,7 +84,7 @@ device = "cpu"
 # The project translation memory; reviewed sentences are learnt by
 # "transflow build" and reused by "transflow translate" before MT.
 # An SQLite file, or the desk's shared PostgreSQL database, e.g.
-# "postgresql://transflow@tm.newsroom.internal/transflow" (pip install 'transflow[postgres]').
+# "postgresql://transflow@tm.newsroom.internal/transflow" (pip install -e '.[postgres]' in transflow's folder).
 path = ".transflow/tm.sqlite"
 # Fuzzy matches at or above this similarity (0-100) become fuzzy suggestions.
 fuzzy_threshold = 75
@@ -100,7 +100,7 @@ min_translated = 80
 
 [batch]
 # Where "transflow batch" translates: "local" (this machine) or "ray" (a Ray
-# cluster; pip install 'transflow[ray]'). This machine still reads and writes every file.
+# cluster; pip install -e '.[ray]' in transflow's folder). This machine still reads and writes every file.
 executor = "local"
 # The Ray cluster to join: "auto" (the one 'ray start' runs on this machine),
 # HOST:PORT of its head node, or "" (RAY_ADDRESS if set, else start one here).
@@ -117,7 +117,7 @@ ray_models = ""
 # found adds its points; a draft is high at `high` points or more, medium at
 # `medium`. One repaired or unenforced term, or lost markup, outweighs all the
 # soft signals together (3 + 2 + 2 + 1 + 1 = 9), so such drafts always rank
-# first; see the README for how the defaults were calibrated.
+# first; docs/qa.md says how the defaults were calibrated.
 high = 10
 medium = 3
 term_not_enforced = 12
@@ -150,7 +150,7 @@ untranslated = 3
 
 # House style for figures: how numbers, money, dates and times are written in
 # each language a draft is written in. MT never sees a figure: it is replaced by
-# a placeholder and written back in this style (see the README, "Figures").
+# a placeholder and written back in this style (docs/figures.md).
 # Unset decimal/group symbols and month names come from babel's locale data.
 # Templates are Python format strings; money and units are keyed by ISO
 # currency code and by unit (km, kg, tonne, hectare, MW, GW).

@@ -175,7 +175,7 @@ def _import_ray():
     try:
         import ray
     except ImportError:
-        raise UsageError("Ray is not installed; install it with: pip install 'transflow[ray]'") from None
+        raise UsageError("Ray is not installed; install it with: pip install -e '.[ray]' in transflow's folder") from None
     return ray
 
 

@@ -2,7 +2,7 @@
 
 Writing uses one form per state that every client we know reads right;
 reading accepts every form those clients write. The clients' rules (see the
-README's state table and tests/test_clients.py):
+state table in docs/reviewing.md and tests/test_clients.py):
 
 - Poedit 3 (``src/catalog_xliff.cpp``), XLIFF 1.2: a target is fuzzy only when
   ``state`` is ``needs-adaptation`` or ``needs-l10n``, or ``new`` /

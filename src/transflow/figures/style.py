@@ -206,7 +206,7 @@ def _style(lang: str, values: Mapping[str, Any], origin: str) -> HouseStyle:
             else:
                 kwargs[name] = str(value)
         except (TypeError, ValueError):
-            raise UsageError(f"{where}: {name} = {value!r} is not valid; see the README's house-style section") from None
+            raise UsageError(f"{where}: {name} = {value!r} is not valid; see docs/figures.md") from None
     style = HouseStyle(lang, **kwargs)
     for name, allowed in _PLACEHOLDER_FIELDS.items():
         _check_template(where, name, getattr(style, name), allowed)

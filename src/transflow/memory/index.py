@@ -8,8 +8,8 @@ A lookup counts each term's postings up to COUNTED, takes the CHOSEN rarest
 vote for the units holding it (its READ newest postings at most), and
 scores only the CANDIDATES most voted with rapidfuzz, so no lookup scans the
 memory. Chosen by measurement over an FTS5 trigram index (~100 trigrams per
-sentence, common even in rare words) and pg_trgm: see README, "Translation
-memory".
+sentence, common even in rare words) and pg_trgm: see docs/performance.md,
+"Translation memory lookups".
 
 Term keys are 32-bit: a CRC of language pair + token, n-grams mixed from
 their tokens' keys. Any writer computes them without a dictionary round

@@ -3,7 +3,7 @@
 The same index design as the SQLite file (index.py): term keys, posting
 counts capped to rank terms, the newest postings of the rarest terms voting;
 here the postings are a (term, unit) B-tree, read by index-only scans.
-Chosen over pg_trgm by measurement (README, "Translation memory"): its
+Chosen over pg_trgm by measurement (docs/performance.md, "Translation memory lookups"): its
 GIN index combines the postings of all ~100 trigrams of a sentence, most of
 them common. Writes stream through COPY into a temporary table and are merged
 in one transaction: ``ON CONFLICT`` makes two desks storing the same unit
@@ -76,7 +76,7 @@ class PostgresMemory(Memory):
         try:
             import psycopg
         except ImportError:
-            raise UsageError(f"{self.location}: a PostgreSQL TM needs the driver; pip install 'transflow[postgres]'") from None
+            raise UsageError(f"{self.location}: a PostgreSQL TM needs the driver; pip install -e '.[postgres]' in transflow's folder") from None
         self._errors = psycopg.errors
         try:
             self.db = psycopg.connect(url, autocommit=True, connect_timeout=10)

@@ -63,7 +63,7 @@ class Block:
     syntax: str = "text"
 
     def render(self, translated: str) -> str:
-        return self.raw if translated == self.text else ENCODERS[self.encode](translated)
+        return self.raw if translated == self.text else encode(self.encode, translated)
 
     def codes_within(self, start: int, end: int) -> tuple[InlineCode, ...]:
         """The codes inside ``text[start:end]``, found by bisection: a long block has many sentences and codes."""
@@ -107,6 +107,7 @@ class Document:
 
     format: str
     parts: list[str | Block] = field(default_factory=list)
+    package: object | None = None  # what a binary format (DOCX) needs besides the text to write the file back
 
     def source(self) -> str:
         """The text this document was parsed from: skeleton and blocks' raw text, in order."""
@@ -162,6 +163,20 @@ def _markdown_table_cell(text: str) -> str:
     return re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.splitlines()))
 
 
+def _json_string(text: str, ascii_only: bool = False, slash: bool = False) -> str:
+    """The inside of a JSON string, escaped the way the source file escapes (``\\uXXXX``, ``\\/``) so diffs stay small."""
+    out = json.dumps(text, ensure_ascii=ascii_only)[1:-1]
+    return out.replace("/", "\\/") if slash else out
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    """XML character data: ``& < >`` escaped, characters XML 1.0 cannot hold dropped."""
+    return _NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 ENCODERS: Mapping[str, Callable[[str], str]] = {
     "verbatim": lambda text: text,
     "yaml": _yaml_scalar,
@@ -170,7 +185,19 @@ ENCODERS: Mapping[str, Callable[[str], str]] = {
     "html-attribute-unquoted": lambda text: f'"{_html_attribute(text)}"',  # a space would start a new attribute
     "html-lang-attribute": lambda code: f' lang="{_html_attribute(code)}"',
     "markdown-table-cell": _markdown_table_cell,
+    "json": _json_string,
+    "json-ascii": lambda text: _json_string(text, ascii_only=True),
+    "json-slash": lambda text: _json_string(text, slash=True),
+    "json-ascii-slash": lambda text: _json_string(text, ascii_only=True, slash=True),
+    "xml-text": _xml_text,
 }
+
+
+def encode(name: str, text: str) -> str:
+    """Write *text* with the encoder *name*; ``a>b`` chains them (an HTML attribute inside a JSON string)."""
+    for step in name.split(">"):
+        text = ENCODERS[step](text)
+    return text
 
 
 @dataclass(frozen=True)

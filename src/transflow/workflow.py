@@ -23,7 +23,7 @@ from .exchange import tmx, xliff
 from .exchange.catalog import Catalog
 from .figures.enforce import FigureEnforcer
 from .figures.style import HouseStyle
-from .formats import parse_file
+from .formats import output_file, parse_file
 from .glossary import Glossary
 from .glossary.enforce import Enforcer, OrderRule
 from . import memory as tm
@@ -302,6 +302,7 @@ class Built:
     order: list[str]  # the article's distinct segment texts in document order (TM neighbours)
     units: dict[str, Unit]
     source_lang: str
+    doc: Document
 
 
 def build_article(article_path: Path, translations: Path, target_lang: str, default_source_lang: str, include_fuzzy: bool) -> Built:
@@ -327,7 +328,7 @@ def build_article(article_path: Path, translations: Path, target_lang: str, defa
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
     order = list(dict.fromkeys(seg.text for seg in segments))
-    return Built(build(doc, usable, source_lang, target_lang, include_fuzzy, relative_path(translations)), problems, order, usable, source_lang)
+    return Built(build(doc, usable, source_lang, target_lang, include_fuzzy, relative_path(translations)), problems, order, usable, source_lang, doc)
 
 
 def learn(memory: Memory, built: Built, target_lang: str, article: str) -> int:
@@ -393,7 +394,7 @@ def publish(
             + ("--min-translated" if options.include_fuzzy else "--include-fuzzy or --min-translated")
         )
     else:
-        write_atomic(output, result.text)
+        write_atomic(output, output_file(built.doc, result.text, target_lang))
         published.learned = learn(memory, built, target_lang, project.reference(article))
     return published
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import TransflowError, UsageError
 from ..textio import read_text
-from . import html, markdown, plaintext
+from . import html, markdown, ninjs, plaintext
 
 PARSERS: dict[str, Callable[[str], Document]] = {
     ".txt": plaintext.parse,
@@ -24,6 +24,7 @@ PARSERS: dict[str, Callable[[str], Document]] = {
     ".markdown": markdown.parse,
     ".html": html.parse,
     ".htm": html.parse,
+    ".json": ninjs.parse,  # JSON is read as an IPTC ninjs item only; anything else is refused by its content
 }
 
 
@@ -55,3 +56,10 @@ def parse_file(path: Path) -> Document:
     if doc.source() != text:
         raise TransflowError(f"{path}: transflow could not account for every part of this article, so it will not translate it; report it to the transflow maintainers")
     return doc
+
+
+def output_file(doc: Document, built: str, target: str) -> str | bytes:
+    """The file a build writes: *built* (the rendered Document) plus what the format adds for a translation."""
+    if doc.format == "ninjs":
+        return ninjs.finish(doc.source(), built, target)
+    return built

@@ -168,3 +168,11 @@ def without_placeholders(text: str) -> str:
     for form in FORMS:
         text = form.pattern().sub("", text)
     return text
+
+
+def xliff_schema(version: str):
+    """The OASIS XSD of XLIFF *version* ("1.2" strict or "2.0"), to judge the XLIFF files transflow writes."""
+    from lxml import etree
+
+    path = SCHEMAS / ("xliff12/xliff-core-1.2-strict.xsd" if version == "1.2" else "xliff20/xliff_core_2.0.xsd")
+    return etree.XMLSchema(etree.parse(str(path)))

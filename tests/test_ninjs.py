@@ -6,6 +6,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from lxml import etree
+
+from conftest import msgfmt_check, xliff_schema
 
 from transflow.build import build
 from transflow.document import State, Unit
@@ -267,6 +270,9 @@ def test_ninjs_through_translate_po_xliff_and_build(project, cli, installed_mode
     po = Path("locales/vi/flood.po").read_text(encoding="utf-8")
     assert "#. block: headline (main)" in po and "#. block: photo: description (caption)" in po and 'msgid "Tran Van Minh"' in po
     assert "La crue" not in po
+    assert msgfmt_check(Path("locales/vi/flood.po")).returncode == 0
+    xsd = xliff_schema("1.2")
+    assert xsd.validate(etree.parse("locales/vi/flood.xlf")), xsd.error_log
     built = cli("build", "wire/flood.json", "--lang", "vi", "--include-fuzzy")
     assert built.code == 0, built.stderr
     item = json.loads(Path("localized/vi/flood.json").read_text(encoding="utf-8"))

@@ -140,6 +140,8 @@ length_ratio = 2
 pivot = 1
 long_source = 1
 long_source_words = 40
+# Japanese is counted in characters: a sentence this long is as long as 40 English words.
+long_source_characters = 100
 
 [risk.work]
 # Review work per source word left, by risk level (status --review).

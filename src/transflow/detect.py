@@ -54,7 +54,11 @@ class Detection:
 
 
 def detect(text: str) -> Detection:
-    """The language of *text*: ``ja``, ``vi`` or ``en``."""
+    """The language of *text*: ``ja``, ``vi`` or ``en``.
+
+    Read in NFC: macOS writes Vietnamese decomposed (a letter, then its tone
+    mark), which would otherwise cut every marked word in two at the mark."""
+    text = unicodedata.normalize("NFC", text)
     kana, kanji = len(_KANA.findall(text)), len(_KANJI.findall(text))
     words = _LATIN_WORD.findall(text)
     cjk = kana + kanji

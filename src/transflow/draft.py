@@ -28,6 +28,7 @@ from .leverage import suggest
 from .memory import Memory
 from .protect import FORMS, Form, Protected, protect, restore, usable_forms
 from .risk import RiskSettings, Signals, assess
+from .languages import spaced
 from .status import words
 
 CODES_LOST = UnitProblem("markup", "MT lost the inline codes; they are missing from this draft")
@@ -40,7 +41,8 @@ REVISION_SIMILARITY = 70
 @dataclass
 class DraftStats:
     segments: int = 0
-    kept: int = 0
+    kept: int = 0  # reviewed translations
+    needs_work_kept: int = 0  # a reviewer's own translation, still marked as needing work
     from_tm: int = 0
     revised: int = 0
     machine: int = 0
@@ -139,7 +141,7 @@ def prepare(
         if old is not None and _rewritten_by_hand(old, (machine_drafts or {}).get(unit.source)):
             unit.translate(old.target, State.DRAFT, Origin.HUMAN)
             unit.notes, unit.candidates = list(old.notes), list(old.candidates)
-            job_draft.stats.kept += 1
+            job_draft.stats.needs_work_kept += 1
             continue
         blocked = [(c.start, c.end) for c in unit.codes]
         if enforcer is not None:
@@ -275,6 +277,7 @@ def _assess(unit: Unit, signals: Signals, job_draft: Draft) -> Risk:
     unusual = qa.unusual_length(unit, job_draft.source, job_draft.target)
     signals.length_ratio = unusual[0] if unusual else None
     signals.source_words = words(unit.source, job_draft.source)
+    signals.source_in_characters = not spaced(job_draft.source)
     return assess(signals, job_draft.risk)[1]
 
 

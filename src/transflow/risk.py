@@ -49,6 +49,7 @@ class RiskSettings:
     pivot: float = 1
     long_source: float = 1
     long_source_words: int = 40
+    long_source_characters: int = 100  # the same length in a script written without spaces (Japanese), counted in characters
     # Review work left per source word, by level (status --review); an empty entry is translated from scratch.
     work: Mapping[str, float] = field(default_factory=lambda: {HIGH: 4.0, MEDIUM: 2.0, LOW: 1.0, "untranslated": 3.0})
 
@@ -65,7 +66,7 @@ class RiskSettings:
                         raise TypeError
                     kwargs[key] = {**cls().work, **{str(k): float(v) for k, v in value.items()}}
                 else:
-                    kwargs[key] = int(value) if key == "long_source_words" else float(value)  # type: ignore[arg-type]
+                    kwargs[key] = int(value) if key.startswith("long_source_") else float(value)  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 raise UsageError(f"{origin}: [risk] {key} = {value!r} must be a number") from None
         settings = cls(**kwargs)  # type: ignore[arg-type]
@@ -90,7 +91,8 @@ class Signals:
     tm_corrections: int = 0
     tm_failures: int = 0
     length_ratio: float | None = None  # set only when outside the expected band
-    source_words: int = 0
+    source_words: int = 0  # in characters where the source language is written without spaces
+    source_in_characters: bool = False
 
 
 def assess(signals: Signals, settings: RiskSettings) -> tuple[float, Risk]:
@@ -121,8 +123,9 @@ def assess(signals: Signals, settings: RiskSettings) -> tuple[float, Risk]:
         found.append((settings.length_ratio, f"length {signals.length_ratio:.1f}× the source"))
     if signals.pivot:
         found.append((settings.pivot, f"pivot through {signals.pivot}"))
-    if signals.source_words > settings.long_source_words:
-        found.append((settings.long_source, f"long sentence ({signals.source_words} words)"))
+    longest, unit = (settings.long_source_characters, "characters") if signals.source_in_characters else (settings.long_source_words, "words")
+    if signals.source_words > longest:
+        found.append((settings.long_source, f"long sentence ({signals.source_words} {unit})"))
     points = sum(p for p, _ in found)
     level = HIGH if points >= settings.high else MEDIUM if points >= settings.medium else LOW
     reasons = tuple(reason for p, reason in sorted(found, key=lambda item: -item[0]) if p > 0)

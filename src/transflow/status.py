@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import exchange
+from .errors import TransflowError
+from .exchange.catalog import Catalog
 from .languages import spaced
 from .project import Project
 from .risk import LOW, RiskSettings
+from .textio import relative_path
 
 _WORD = re.compile(r"\w+")
 
@@ -45,8 +48,28 @@ def words(text: str, lang: str) -> int:
     return sum(1 for ch in plain if ch.isalnum())
 
 
-def article_status(article: str, language: str, path: Path, default_source_lang: str) -> Status:
+def _owned(project: Project, name: str, path: Path) -> Catalog:
+    """The catalogue of *path*, found under *name*; refused, as ``status ARTICLE`` refuses it, when it
+    holds the translations of an article that is not *name* (a file copied or renamed by hand)."""
     catalog, _ = exchange.read(path)
+    owners = {reference for unit in catalog.units for reference, _ in unit.occurrences}
+    if owners and not any(_mirrors(project, reference) == name for reference in owners):
+        raise TransflowError(
+            f"{relative_path(path)}: holds the translations of {min(owners)}, not of {name}; "
+            "move the file back to where that article's translations go, or delete it"
+        )
+    return catalog
+
+
+def _mirrors(project: Project, reference: str) -> str | None:
+    try:
+        return project.mirrored(project.root / reference).with_suffix("").as_posix()
+    except TransflowError:
+        return None
+
+
+def article_status(article: str, language: str, path: Path, default_source_lang: str, project: Project) -> Status:
+    catalog = _owned(project, article, path)
     source_lang = catalog.source_language or default_source_lang
     units, source_words = catalog.counts(), catalog.counts(lambda unit: words(unit.source, source_lang))
     return Status(
@@ -58,7 +81,7 @@ def article_status(article: str, language: str, path: Path, default_source_lang:
 
 def project_status(project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str) -> list[Status]:
     """Status rows for *articles* (default: every translation file of the project), per language."""
-    return [article_status(name, lang, path, default_source_lang) for name, lang, path in _files(project, articles, langs)]
+    return [article_status(name, lang, path, default_source_lang, project) for name, lang, path in _files(project, articles, langs)]
 
 
 def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[str]) -> list[tuple[str, str, Path]]:
@@ -93,9 +116,9 @@ class ReviewLoad:
         return asdict(self)
 
 
-def review_load(article: str, language: str, path: Path, default_source: str, risk: RiskSettings) -> ReviewLoad:
+def review_load(article: str, language: str, path: Path, default_source: str, risk: RiskSettings, project: Project) -> ReviewLoad:
     """Every entry not yet reviewed, counted by its risk level (a draft without one is low) and weighted per word."""
-    catalog, _ = exchange.read(path)
+    catalog = _owned(project, article, path)
     source = catalog.source_language or default_source
     load = ReviewLoad(article, language, str(path))
     for unit in catalog.units:
@@ -114,6 +137,6 @@ def project_review(
     project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str, risk: RiskSettings
 ) -> list[ReviewLoad]:
     """Review work left per article and language, high-risk drafts first, then the most weighted work."""
-    loads = [review_load(name, lang, path, default_source_lang, risk) for name, lang, path in _files(project, articles, langs)]
+    loads = [review_load(name, lang, path, default_source_lang, risk, project) for name, lang, path in _files(project, articles, langs)]
     return sorted(loads, key=lambda load: (-load.high, -load.work, -load.medium, load.article, load.language))
 

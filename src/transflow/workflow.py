@@ -190,6 +190,7 @@ def finish(pending: Pending, settings: Settings, resources: Resources | None = N
     stats = pending.draft.stats
     return (
         f"{', '.join(relative_path(p) for p in paths)}: {stats.segments} segments, {stats.kept} reviewed kept, "
+        + (f"{stats.needs_work_kept} reviewer's translations needing work kept, " if stats.needs_work_kept else "")
         + (f"{saved} saved by a reviewer during the run kept, " if saved else "")
         + (f"{stats.from_tm} from the TM, " if stats.from_tm else "")
         + (f"{stats.revised} revised (fuzzy, previous kept), " if stats.revised else "")
@@ -390,7 +391,7 @@ def publish(
     elif result.percent < options.min_translated:
         published.refused = (
             f"{article}: only {result.translated} of {result.total} segments ({result.percent:.0f}%) are translated in {name}, "
-            f"below {options.min_translated:g}%; review the PO file, or use "
+            f"below {options.min_translated:g}%; review {name}, or use "
             + ("--min-translated" if options.include_fuzzy else "--include-fuzzy or --min-translated")
         )
     else:

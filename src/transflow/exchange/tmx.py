@@ -70,6 +70,12 @@ def write(path: Path, units: Iterable[TMUnit], source_lang: str, target_lang: st
     return count
 
 
+def _language(tag: str) -> str:
+    """The language of a BCP 47 tag, whatever its case or region (``EN-us``, ``en_US``, ``en`` → ``en``),
+    as transflow's languages are bare codes; an unknown tag is a UsageError."""
+    return languages.locale(languages.check(tag)).language
+
+
 def read(path: Path) -> list[TMUnit]:
     """Every translation unit of a TMX file, one TMUnit per (source, target) language pair in it."""
     root = parse_xml(path, "TMX file").getroot()
@@ -79,7 +85,7 @@ def read(path: Path) -> list[TMUnit]:
     source_lang = header.get("srclang") if header is not None else None
     if not source_lang or source_lang == "*all*":
         raise UsageError(f"{path}: the TMX header names no single srclang; transflow needs to know the source language")
-    source_lang = languages.check(source_lang)
+    source_lang = _language(source_lang)
     units = []
     for tu in root.iter("tu"):
         props = {p.get("type"): p.text or "" for p in tu.findall("prop")}
@@ -89,7 +95,7 @@ def read(path: Path) -> list[TMUnit]:
             seg = tuv.find("seg")
             if lang and seg is not None:
                 try:
-                    variants[languages.check(lang)] = "".join(seg.itertext())
+                    variants[_language(lang)] = "".join(seg.itertext())
                 except UsageError:
                     continue
         source = variants.pop(source_lang, None)

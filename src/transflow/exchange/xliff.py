@@ -36,6 +36,8 @@ XLIFF11 = "urn:oasis:names:tc:xliff:document:1.1"  # translate-toolkit's po2xlif
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 OBSOLETE = "obsolete"
+# As Poedit (pugixml) and most tools write it: lxml's own uses single quotes, which a Poedit save flips.
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 DATATYPES = {"text": "plaintext", "markdown": "x-markdown", "html": "html"}
 
 
@@ -108,7 +110,7 @@ def write(path: Path, catalog: Catalog, article: str, datatype: str = "plaintext
     builder = _build12 if version == "1.2" else _build20
     root = builder(catalog, article, datatype)
     _indent(root)
-    write_atomic(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n")
+    write_atomic(path, XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n")
 
 
 # Characters XML 1.0 cannot hold, even escaped (control characters other than tab, LF, CR).

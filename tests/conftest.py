@@ -176,3 +176,131 @@ def xliff_schema(version: str):
 
     path = SCHEMAS / ("xliff12/xliff-core-1.2-strict.xsd" if version == "1.2" else "xliff20/xliff_core_2.0.xsd")
     return etree.XMLSchema(etree.parse(str(path)))
+
+
+_W_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A 1×1 PNG: the media a build must carry through untouched.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+DOCX_BODY = (
+    # A heading with Word's table-of-contents bookmark around it.
+    '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:bookmarkStart w:id="0" w:name="_Toc1"/>'
+    "<w:r><w:t>Floods close the Mekong ferry</w:t></w:r><w:bookmarkEnd w:id=\"0\"/></w:p>"
+    # Bold inside a sentence, a footnote mark, a comment on the second sentence.
+    '<w:p w:rsidR="00A1"><w:r><w:t xml:space="preserve">The ferry at </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Can Tho</w:t></w:r>'
+    '<w:r><w:t xml:space="preserve"> stopped on Monday.</w:t></w:r>'
+    '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+    '<w:commentRangeStart w:id="0"/><w:r><w:t xml:space="preserve"> Officials said more rain is due.</w:t></w:r><w:commentRangeEnd w:id="0"/>'
+    '<w:r><w:commentReference w:id="0"/></w:r></w:p>'
+    # A word split into two runs by a spell-check mark and revision ids.
+    '<w:p><w:r w:rsidR="00A1"><w:t>The commis</w:t></w:r><w:proofErr w:type="spellStart"/>'
+    '<w:r w:rsidR="00B2"><w:rPr><w:lang w:val="en-GB"/></w:rPr><w:t xml:space="preserve">sion met on Tuesday.</w:t></w:r>'
+    '<w:proofErr w:type="spellEnd"/></w:p>'
+    # Bold across a sentence boundary.
+    '<w:p><w:r><w:t xml:space="preserve">Water rose fast. </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Roads closed. Schools</w:t></w:r>'
+    '<w:r><w:t xml:space="preserve"> stayed open.</w:t></w:r></w:p>'
+    # A link, and italic.
+    '<w:p><w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink r:id="rIdLink" w:history="1"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/>'
+    '<w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr><w:t>the map</w:t></w:r></w:hyperlink>'
+    '<w:r><w:t xml:space="preserve"> for roads that are </w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>open</w:t></w:r><w:r><w:t>.</w:t></w:r></w:p>'
+    # A page-number field.
+    '<w:p><w:r><w:t xml:space="preserve">Printed on page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    '<w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> of the river report.</w:t></w:r></w:p>'
+    # A table.
+    "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+    "<w:tr><w:tc><w:p><w:r><w:t>River level</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Four metres</w:t></w:r></w:p></w:tc></w:tr>"
+    "<w:tr><w:tc><w:p><w:r><w:t>Ferries stopped</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Twelve</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    '<w:p><w:r><w:t>Tom &amp; Jerry left &lt;early&gt;.</w:t></w:r></w:p>'
+    "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/></w:sectPr>"
+)
+
+
+def make_docx(path: Path, body: str = DOCX_BODY) -> Path:
+    """A Word document written by hand, part by part, with what real ones have: styles, a header, a footnote,
+    a comment, a link, an image in the media folder, and Word's run-splitting noise (see DOCX_BODY)."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+            '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+            '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/>'
+            '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/>'
+            '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>'
+        ),
+        "word/_rels/document.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rIdFootnotes" Type="{_REL}/footnotes" Target="footnotes.xml"/>'
+            f'<Relationship Id="rIdComments" Type="{_REL}/comments" Target="comments.xml"/>'
+            f'<Relationship Id="rIdHeader" Type="{_REL}/header" Target="header1.xml"/>'
+            f'<Relationship Id="rIdImage" Type="{_REL}/image" Target="media/image1.png"/>'
+            f'<Relationship Id="rIdLink" Type="{_REL}/hyperlink" Target="https://example.com/map" TargetMode="External"/>'
+            "</Relationships>"
+        ),
+        "word/document.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_W_NS}><w:body>{body}</w:body></w:document>'
+        ),
+        "word/styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles {_W_NS}>'
+            '<w:docDefaults><w:rPrDefault><w:rPr><w:lang w:val="en-US" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault></w:docDefaults>'
+            '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>'
+            '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/>'
+            '<w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="32"/></w:rPr></w:style>'
+            '<w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'
+            '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>'
+            "</w:styles>"
+        ),
+        "word/footnotes.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {_W_NS}>'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:id="1"><w:p><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> Source: the provincial flood office.</w:t></w:r></w:p></w:footnote></w:footnotes>'
+        ),
+        "word/comments.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments {_W_NS}>'
+            '<w:comment w:id="0" w:author="Desk" w:date="2026-01-05T08:00:00Z" w:initials="D"><w:p><w:r><w:t>Check the river level.</w:t></w:r></w:p></w:comment>'
+            "</w:comments>"
+        ),
+        "word/header1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {_W_NS}><w:p><w:r><w:t>Mekong Daily News</w:t></w:r></w:p></w:hdr>'
+        ),
+        "word/media/image1.png": PIXEL_PNG,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
+
+
+def soffice_text(path: Path, folder: Path) -> str:
+    """What LibreOffice (headless) shows of a document, as plain text; skips when LibreOffice is not installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian: apt-get install libreoffice-writer-nogui)")
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = folder / "profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(folder), str(path)],
+        capture_output=True, text=True, timeout=180,
+    )
+    out = folder / (path.stem + ".txt")
+    assert out.is_file(), result.stdout + result.stderr
+    return out.read_text(encoding="utf-8-sig")

@@ -70,8 +70,8 @@ class Member:
         return self.info.file_size
 
 
-def _refuse(path: Path | str | BinaryIO, what: str, problem: str) -> TransflowError:
-    return TransflowError(f"{path}: {problem}; nothing was installed, get {what} again")
+def _refuse(path: Path | str | BinaryIO, what: str, problem: str, fix: str | None = None) -> TransflowError:
+    return TransflowError(f"{path}: {problem}; {fix or f'nothing was installed, get {what} again'}")
 
 
 @contextmanager
@@ -86,34 +86,34 @@ def open_zip(source: Path | BinaryIO, what: str, origin: str | None = None) -> I
         yield archive
 
 
-def check(archive: zipfile.ZipFile, path: Path | str, what: str, limits: Limits = DEFAULT_LIMITS) -> list[Member]:
-    """Every member of *archive*, after refusing the archive if any one of them is unsafe."""
+def check(archive: zipfile.ZipFile, path: Path | str, what: str, limits: Limits = DEFAULT_LIMITS, fix: str | None = None) -> list[Member]:
+    """Every member of *archive*, after refusing the archive if any one of them is unsafe (*fix*: what the message tells to do)."""
     infos = archive.infolist()
     if len(infos) > limits.members:
-        raise _refuse(path, what, f"{len(infos):,} members, more than the {limits.members:,} allowed")
+        raise _refuse(path, what, f"{len(infos):,} members, more than the {limits.members:,} allowed", fix)
     members: list[Member] = []
     seen: dict[str, str] = {}
     total = 0
     for info in infos:
-        member = _member(info, path, what, limits)
+        member = _member(info, path, what, limits, fix)
         folded = unicodedata.normalize("NFC", member.name).casefold()
         if folded in seen:
-            raise _refuse(path, what, f"member {info.filename!r} appears twice (or clashes with {seen[folded]!r})")
+            raise _refuse(path, what, f"member {info.filename!r} appears twice (or clashes with {seen[folded]!r})", fix)
         seen[folded] = info.filename
         total += member.size
         if total > limits.total_bytes:
-            raise _refuse(path, what, f"members add up to more than {limits.total_bytes:,} bytes")
+            raise _refuse(path, what, f"members add up to more than {limits.total_bytes:,} bytes", fix)
         members.append(member)
     files = {unicodedata.normalize("NFC", m.name).casefold() for m in members if not m.is_dir}
     for member in members:
         for depth in range(1, len(member.parts)):
             prefix = unicodedata.normalize("NFC", "/".join(member.parts[:depth])).casefold()
             if prefix in files:
-                raise _refuse(path, what, f"member {member.info.filename!r} lies inside a file of the archive")
+                raise _refuse(path, what, f"member {member.info.filename!r} lies inside a file of the archive", fix)
     return members
 
 
-def _member(info: zipfile.ZipInfo, path: Path | str, what: str, limits: Limits) -> Member:
+def _member(info: zipfile.ZipInfo, path: Path | str, what: str, limits: Limits, fix: str | None = None) -> Member:
     name = info.filename
     shown = repr(name[:80])
     is_dir = name.endswith("/")
@@ -128,24 +128,24 @@ def _member(info: zipfile.ZipInfo, path: Path | str, what: str, limits: Limits) 
         or any(part in ("", ".", "..") or len(part) > 255 for part in parts)
         or any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name)
     ):
-        raise _refuse(path, what, f"unsafe member name {shown} (absolute, '..', empty or control characters)")
+        raise _refuse(path, what, f"unsafe member name {shown} (absolute, '..', empty or control characters)", fix)
     mode = info.external_attr >> 16 if info.create_system == _UNIX else 0
     kind = stat.S_IFMT(mode)
     if kind not in (0, stat.S_IFREG, stat.S_IFDIR) or (kind == stat.S_IFDIR) != is_dir and kind:
-        raise _refuse(path, what, f"member {shown} is a link or special file, which a package never holds")
+        raise _refuse(path, what, f"member {shown} is a link or special file, which a package never holds", fix)
     if info.flag_bits & 0x1:
-        raise _refuse(path, what, f"member {shown} is encrypted")
+        raise _refuse(path, what, f"member {shown} is encrypted", fix)
     if info.compress_type not in _METHODS:
-        raise _refuse(path, what, f"member {shown} uses an unknown compression method ({info.compress_type})")
+        raise _refuse(path, what, f"member {shown} uses an unknown compression method ({info.compress_type})", fix)
     if is_dir and info.file_size:
-        raise _refuse(path, what, f"folder member {shown} has content")
+        raise _refuse(path, what, f"folder member {shown} has content", fix)
     if info.file_size > limits.member_bytes:
-        raise _refuse(path, what, f"member {shown} would be {info.file_size:,} bytes, more than the {limits.member_bytes:,} allowed")
+        raise _refuse(path, what, f"member {shown} would be {info.file_size:,} bytes, more than the {limits.member_bytes:,} allowed", fix)
     if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
-        raise _refuse(path, what, f"member {shown} is stored uncompressed but its two sizes differ")
+        raise _refuse(path, what, f"member {shown} is stored uncompressed but its two sizes differ", fix)
     if info.file_size > limits.ratio_floor and info.file_size > limits.ratio * max(info.compress_size, 1):
         ratio = info.file_size / max(info.compress_size, 1)
-        raise _refuse(path, what, f"member {shown} inflates {ratio:,.0f}× ({info.compress_size:,} → {info.file_size:,} bytes), a zip bomb")
+        raise _refuse(path, what, f"member {shown} inflates {ratio:,.0f}× ({info.compress_size:,} → {info.file_size:,} bytes), a zip bomb", fix)
     return Member(info, parts, is_dir)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__, engines
 from .draft import machine_translate
 from .errors import TransflowError, UsageError
-from .formats import PARSERS
+from .formats import SUFFIXES
 from .manifest import Manifest
 from .workflow import Article, Pending, Settings, finish, open_resources, start
 
@@ -102,7 +102,7 @@ def expand(patterns: Sequence[str]) -> list[Path]:
     for pattern in patterns:
         path = Path(pattern)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PARSERS)
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         elif path.exists():
             found.append(path)
         else:

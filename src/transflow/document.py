@@ -61,9 +61,12 @@ class Block:
     role: str = "text"
     inner: tuple[InnerBlock, ...] = ()
     syntax: str = "text"
+    rebuild: Callable[[str], str] | None = None  # writes a translation where an encoder cannot (a Word paragraph's runs)
 
     def render(self, translated: str) -> str:
-        return self.raw if translated == self.text else encode(self.encode, translated)
+        if translated == self.text:
+            return self.raw
+        return self.rebuild(translated) if self.rebuild is not None else encode(self.encode, translated)
 
     def codes_within(self, start: int, end: int) -> tuple[InlineCode, ...]:
         """The codes inside ``text[start:end]``, found by bisection: a long block has many sentences and codes."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import TransflowError, UsageError
 from ..textio import read_text
-from . import html, markdown, ninjs, plaintext
+from . import docx, html, markdown, ninjs, plaintext
 
 PARSERS: dict[str, Callable[[str], Document]] = {
     ".txt": plaintext.parse,
@@ -27,13 +27,17 @@ PARSERS: dict[str, Callable[[str], Document]] = {
     ".json": ninjs.parse,  # JSON is read as an IPTC ninjs item only; anything else is refused by its content
 }
 
+# Formats that are not text: read from the file itself (a .docx is a zip).
+READERS: dict[str, Callable[[Path], Document]] = {".docx": docx.read}
+SUFFIXES = frozenset(PARSERS) | frozenset(READERS)
+
 
 def parser_for(path: Path) -> Callable[[str], Document]:
     """The parser for *path*'s format, chosen by its extension."""
     try:
         return PARSERS[path.suffix.lower()]
     except KeyError:
-        known = ", ".join(sorted(PARSERS))
+        known = ", ".join(sorted(SUFFIXES))
         raise UsageError(f"{path}: unsupported article format {path.suffix or '(no extension)'!r}; use one of {known}") from None
 
 
@@ -44,6 +48,8 @@ def parse_file(path: Path) -> Document:
     (YAML front matter, a Markdown heading) starts after it. Every byte of
     the file must land in the Document (skeleton or block), or nothing is built.
     """
+    if path.suffix.lower() in READERS:
+        return READERS[path.suffix.lower()](path)
     parse = parser_for(path)
     text = read_text(path)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
@@ -62,4 +68,6 @@ def output_file(doc: Document, built: str, target: str) -> str | bytes:
     """The file a build writes: *built* (the rendered Document) plus what the format adds for a translation."""
     if doc.format == "ninjs":
         return ninjs.finish(doc.source(), built, target)
+    if isinstance(doc.package, docx.Package):
+        return docx.write(doc.package, built, target)
     return built

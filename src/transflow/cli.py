@@ -70,6 +70,16 @@ def init(force: bool = typer.Option(False, "--force", help="Overwrite an existin
     out.print(f"wrote {path}")
 
 
+@app.command()
+def demo(
+    folder: Optional[Path] = typer.Argument(None, help="A new or empty folder for the demo project (default: a new temporary folder)."),
+) -> None:
+    """See the workflow offline in a minute: demo models (they copy, not translate) in a throw-away project."""
+    from . import demo as demonstration
+
+    demonstration.run(folder, lambda line: out.print(line, markup=False))
+
+
 _TO = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml).")
 _FROM = typer.Option(None, "--from", help="Source language of the articles (default: each article's detected language).")
 _FROM_FORCE = typer.Option(False, "--from-force", help="Take --from even for articles whose text looks like another language.")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -96,24 +98,123 @@ class BatchResult:
     totals: dict[str, Totals] = field(default_factory=dict)
 
 
-def expand(patterns: Sequence[str]) -> list[Path]:
-    """Files, folders (searched recursively for articles) and globs, in a stable order without repeats."""
+def expand(patterns: Sequence[str], notes: list[str] | None = None) -> list[Path]:
+    """Files, folders (searched recursively for articles) and globs, in a stable order without repeats.
+
+    Folders and ``**`` globs follow symbolic links to folders, each real folder
+    once: a link back up the tree (a loop) or to a folder already searched is
+    not searched again, and a link to nothing is skipped; each of these adds a
+    line to *notes*, so nothing is left out silently.
+    """
     found: list[Path] = []
     for pattern in patterns:
         path = Path(pattern)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            found += [p for p in _walk(path, notes) if p.suffix.lower() in SUFFIXES]
         elif path.exists():
             found.append(path)
         else:
-            matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
+            matches = _glob(pattern, notes)
             if not matches:
                 raise UsageError(f"{pattern}: no such file, folder or matching articles; check the path")
             found += [m for m in matches if m.is_file()]
-    unique = list(dict.fromkeys(found))
+    first: dict[Path, Path] = {}
+    for item in found:
+        first.setdefault(_real(item), item)
+    unique = list(first.values())
     if not unique:
         raise UsageError(f"no articles found in {', '.join(patterns)}; give files, folders or globs of .txt/.md/.html")
     return unique
+
+
+_MAGIC = re.compile(r"[*?[]")
+
+
+def _glob(pattern: str, notes: list[str] | None) -> list[Path]:
+    """*pattern*'s files; ``**`` is matched by walking (loop-safe) rather than by glob, which follows links forever."""
+    if "**" not in pattern:
+        return sorted(Path(m) for m in glob.glob(pattern))
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if _MAGIC.search(part)), len(parts))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    if not root.is_dir():
+        return []
+    rule = re.compile("".join(_component(part, last=i == len(parts) - 1) for i, part in enumerate(parts[fixed:], fixed)) + r"\Z", re.S)
+    return [p for p in _walk(root, notes, hidden=False) if rule.match(p.relative_to(root).as_posix())]
+
+
+def _component(part: str, last: bool) -> str:
+    """One path component of a glob as a regex: ``*`` and ``?`` never cross a ``/``; ``**`` spans folders."""
+    if part == "**":
+        return ".*" if last else "(?:[^/]*/)*"
+    out, i = [], 0
+    while i < len(part):
+        char = part[i]
+        close = part.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif close > 0:
+            body = part[i + 1 : close]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            i = close
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return "".join(out) + ("" if last else "/")
+
+
+def _walk(root: Path, notes: list[str] | None, hidden: bool = True) -> list[Path]:
+    """Every file below *root*, sorted, following links to folders once per real folder."""
+    files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+
+    def note(line: str) -> None:
+        if notes is not None:
+            notes.append(line)
+
+    def visit(folder: Path) -> None:
+        try:
+            info = folder.stat()
+        except OSError:
+            return
+        if (info.st_dev, info.st_ino) in seen:
+            return
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as err:
+            note(f"{folder}: cannot be searched ({err.strerror}); its articles are left out")
+            return
+        for entry in entries:
+            if not hidden and entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            try:
+                is_dir, is_link = entry.is_dir(), entry.is_symlink()
+            except OSError:
+                continue
+            if is_link and not path.exists():
+                note(f"{path}: a link to nothing; skipped")
+            elif is_dir:
+                target = path.stat()
+                if is_link and (target.st_dev, target.st_ino) in seen:
+                    note(f"{path}: a link to {os.path.realpath(path)}, a folder already searched; not searched again")
+                    continue
+                visit(path)
+            elif entry.is_file():
+                files.append(path)
+
+    visit(root)
+    return files
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
 def _settings_digest(settings: Settings, source_lang: str, target_lang: str, origin: str | None) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from typing import BinaryIO
 from . import archives, models
 from .download import file_sha256
 from .errors import TransflowError, UsageError
-from .textio import write_atomic
+from .textio import atomic_output
 
 MANIFEST = "transflow-bundle.json"
 
@@ -30,11 +29,8 @@ def export_bundle(out: Path) -> list[models.InstalledModel]:
     installed = sorted(models.installed().values(), key=lambda m: (m.from_code, m.to_code))
     if not installed:
         raise UsageError("no models are installed; nothing to bundle")
-    with tempfile.TemporaryDirectory() as tmp:
-        staging = Path(tmp) / "bundle.zip"
-        with open(staging, "wb") as handle:
-            pack(installed, handle)
-        write_atomic(out, staging.read_bytes())
+    with atomic_output(out) as handle:
+        pack(installed, handle)
     return installed
 
 

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from . import __version__, config as configuration, engines, languages
 from .errors import TransflowError, UsageError
-from .textio import relative_path, write_atomic
+from .textio import relative_path, write_atomic, writes_to_stdout
 
 app = typer.Typer(
     add_completion=False,
@@ -118,9 +118,17 @@ def translate(
 
 
 def _use_tm(location: str | None) -> None:
-    """--tm overrides [memory] path for this command."""
+    """--tm overrides [memory] path for this command (checked as [memory] path is: a file or postgresql://)."""
     if location:
-        state.config.memory = location
+        state.config.memory = _tm_location(location)
+
+
+def _tm_location(location: str) -> str:
+    from .memory import is_server
+
+    if "://" in location and not is_server(location):
+        raise UsageError(f"--tm {location}: not a TM location transflow knows; give an SQLite file path (e.g. .transflow/tm.sqlite) or a postgresql:// URL")
+    return location
 
 
 def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs: int | None = None):
@@ -180,14 +188,14 @@ def batch(
     device: Optional[str] = typer.Option(None, "--device", help="cpu, or cuda to translate on GPUs (default: [engine] device)."),
 ) -> None:
     """Translate a day's articles in one run: incremental, resumable, one bad article never stops the rest."""
-    from .batch import CHUNK, expand, run_batch
+    from .batch import CHUNK, run_batch
     from .lock import project_lock
 
     _use_tm(tm)
     settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs)
     if device:
         settings = replace(settings, engine={**settings.engine, "device": device})
-    articles = expand(paths)
+    articles = _expand(paths)
     if report is not None:
         settings.project.refuse_overwrite(report, articles)
     use_ray = ray or ray_address is not None or state.config.executor == "ray"
@@ -202,6 +210,22 @@ def batch(
     failed = sum(t.failed for t in result.totals.values())
     if failed:
         raise TransflowError(f"{failed} of {sum(t.articles for t in result.totals.values())} article translations failed; see the lines above")
+
+
+def _expand(patterns: list[str]) -> list[Path]:
+    """The articles *patterns* name; a link skipped while searching is said on stderr, one line each."""
+    from .batch import expand
+
+    notes: list[str] = []
+    found = expand(patterns, notes)
+    for line in notes:
+        err.print(f"note: {line}", markup=False)
+    return found
+
+
+def _said(output: Path) -> Console:
+    """Where to report on writing *output*: stderr when the output itself streams to stdout (``-o /dev/stdout``)."""
+    return err if writes_to_stdout(output) else out
 
 
 def _project():
@@ -272,13 +296,12 @@ def status(
     review: bool = typer.Option(False, "--review", help="Review work left weighted by risk, high-risk articles first."),
 ) -> None:
     """Translated, fuzzy and untranslated segments and words per article and language."""
-    from .batch import expand
     from .project import Project
     from .status import project_review, project_status
 
     cfg = state.config
     targets = [languages.check(lang)] if lang else cfg.targets
-    articles = expand(paths) if paths else None
+    articles = _expand(paths) if paths else None
     if review:
         loads = project_review(Project.from_config(cfg), articles, targets, cfg.source, cfg.risk)
         if as_json:
@@ -360,7 +383,7 @@ def convert(
     _project().refuse_overwrite(target, [source], translations_are_inputs=False)
     for problem in convert_file(source, target, "xliff2" if xliff_version == "2.0" else "xliff", state.config):
         err.print(f"warning: {problem}", markup=False)
-    out.print(f"wrote {target}", markup=False)
+    _said(target).print(f"wrote {target}", markup=False)
 
 
 @app.command()
@@ -413,7 +436,7 @@ def build(
         err.print(str(problem), markup=False)
     if published.refused:
         raise TransflowError(published.refused)
-    out.print(
+    _said(out_path).print(
         f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%), "
         f"{published.learned} reviewed translations in the TM",
         markup=False,
@@ -538,7 +561,7 @@ def models_export_bundle(out_file: Path = typer.Argument(..., help="The bundle t
 
     _project().refuse_overwrite(out_file)
     packed = export_bundle(out_file)
-    out.print(f"wrote {len(packed)} models to {out_file}: {', '.join(m.label for m in packed)}", markup=False)
+    _said(out_file).print(f"wrote {len(packed)} models to {out_file}: {', '.join(m.label for m in packed)}", markup=False)
 
 
 @models_app.command("import-bundle")
@@ -609,7 +632,7 @@ def glossary_convert(
     _project().refuse_overwrite(target, [source])
     loaded = glossaries.load([source])
     glossaries.write(loaded, target)
-    out.print(f"wrote {len(loaded.entries)} entries to {target}", markup=False)
+    _said(target).print(f"wrote {len(loaded.entries)} entries to {target}", markup=False)
 
 
 @glossary_app.command("suggest")
@@ -628,24 +651,24 @@ def glossary_suggest(
 
     cfg = state.config
     glossary_files = glossary or cfg.glossaries
-    if output.resolve() in {g.resolve() for g in glossary_files}:
-        raise UsageError(f"{output}: is a glossary read by this run; write the candidates to another file")
     if bool(articles) == (from_reviews is not None):
         raise UsageError("give either ARTICLES or --from-reviews LOCALES")
+    said = _said(output)
     if from_reviews is not None:
-        from .project import Project
-
-        found = terminology.review_substitutions(from_reviews, Project.from_config(cfg).mt_cache, min_count or 3)
+        project = _project()
+        project.refuse_overwrite(output, [*glossary_files, from_reviews])
+        found = terminology.review_substitutions(from_reviews, project.mt_cache, min_count or 3)
         terminology.write_substitutions(output, found)
         for source_lang, target_lang, item in found:
-            out.print(f"{item.source} → {item.reviewed} ({source_lang}→{target_lang}): MT wrote {item.machine!r}, replaced in {item.count} of {item.seen} sentences", markup=False)
-        out.print(f"wrote {len(found)} suggestions learnt from reviews to {output}", markup=False)
+            said.print(f"{item.source} → {item.reviewed} ({source_lang}→{target_lang}): MT wrote {item.machine!r}, replaced in {item.count} of {item.seen} sentences", markup=False)
+        said.print(f"wrote {len(found)} suggestions learnt from reviews to {output}", markup=False)
         return
-    from .batch import expand
     from .workflow import Article
 
+    paths = _expand(articles)
+    _project().refuse_overwrite(output, [*paths, *glossary_files])
     settings = _settings(to, source, False, engine, None, glossary, "po")
-    loaded = [Article.load(path, settings) for path in expand(articles)]
+    loaded = [Article.load(path, settings) for path in paths]
     candidates = terminology.article_candidates(loaded, settings.glossary, min_count or 1)
     mt = engines.create(str(settings.engine.get("name", "argos")), dict(settings.engine))
     for pair in dict.fromkeys((c.lang, t) for c in candidates for t in settings.target_langs if t != c.lang):
@@ -656,8 +679,8 @@ def glossary_suggest(
     for candidate in candidates[:_LISTED * 2]:
         renderings = (candidate.renderings.get(t, "") for t in settings.target_langs)
         table.add_row(candidate.text, candidate.lang, candidate.kind, str(candidate.count), *renderings)
-    out.print(table)
-    out.print(f"wrote {len(candidates)} candidate terms not in the glossary to {output}", markup=False)
+    said.print(table)
+    said.print(f"wrote {len(candidates)} candidate terms not in the glossary to {output}", markup=False)
 
 
 @tm_app.command("import")
@@ -704,7 +727,7 @@ def tm_export(
         if first is None:
             raise TransflowError(f"the TM holds no {source}→{target} translations, so {out_file} was not written; 'transflow tm stats' lists the pairs it has")
         count = write_tmx(out_file, itertools.chain([first], units), source, target)
-    out.print(f"wrote {count} {source}→{target} translation units to {out_file}", markup=False)
+    _said(out_file).print(f"wrote {count} {source}→{target} translation units to {out_file}", markup=False)
 
 
 @tm_app.command("stats")
@@ -734,8 +757,13 @@ def tm_repair(tm: Optional[str] = _TM, wait: float = _WAIT) -> None:
         raise UsageError("tm repair mends an SQLite TM file; a PostgreSQL TM is repaired by its server's administrator")
     with project_lock(cfg.path(cfg.state), wait):
         repaired = repair(Path(cfg.memory))
-    lost = f"; {repaired.lost} unit(s) could not be read: import your reviewed PO/XLIFF or TMX files again with 'transflow tm import'" if repaired.lost else ""
-    out.print(f"{cfg.memory}: {repaired.kept} translation units kept, damaged file kept as {repaired.damaged_copy}{lost}", markup=False)
+    if repaired.healthy:
+        out.print(f"{cfg.memory}: healthy ({repaired.kept} translation units); nothing was changed", markup=False)
+        return
+    advice = "" if repaired.held is not None and repaired.kept >= repaired.held else (
+        ": import your reviewed PO/XLIFF or TMX files again with 'transflow tm import'"
+    )
+    out.print(f"{cfg.memory}: {repaired.kept} translation units kept, {repaired.loss()}{advice}; damaged file kept as {repaired.damaged_copy}", markup=False)
 
 
 @tm_app.command("copy")
@@ -746,6 +774,7 @@ def tm_copy(
     """Copy every unit of one TM into another, e.g. the project's SQLite file into the desk's PostgreSQL database."""
     from .memory import copy, exists, open_memory, same
 
+    source, destination = _tm_location(source), _tm_location(destination)
     if not exists(source):
         raise UsageError(f"{source}: no such translation memory; give an SQLite file or a postgresql:// URL")
     if same(source, destination):

@@ -182,7 +182,7 @@ class Project:
         return found
 
     def refuse_overwrite(self, output: Path, inputs: Iterable[Path] = (), translations_are_inputs: bool = True) -> None:
-        """Refuse to write *output* onto one of the run's *inputs* or onto project state; nothing is written.
+        """Refuse to write *output* onto one of the run's *inputs* (or into an input folder) or onto project state; nothing is written.
 
         Project state is the state folder (TM, caches, manifest, lock), the TM
         wherever it is (with SQLite's -wal/-shm/-journal files), the settings file,
@@ -199,6 +199,8 @@ class Project:
         for item in inputs:
             if _same(output, item):
                 return f"an input of this run ({relative_path(item)})"
+            if item.is_dir() and _inside(output, item):
+                return f"inside a folder this run reads ({relative_path(item)})"
         if _inside(output, self.state):
             return f"project state (under {relative_path(self.state)}/)"
         if self.config_file is not None and _same(output, self.config_file):

@@ -7,6 +7,7 @@ target directory and renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import TransflowError, UsageError
 
@@ -101,36 +103,137 @@ def _wide_without_bom(data: bytes) -> str | None:
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write *content* to *path* through a temporary file and a rename.
-
-    The temporary file stays locked until it is renamed, which is how a later
-    run tells a leftover of a killed writer (removed) from a write in progress.
-    """
+    """Write *content* to *path* as ``atomic_output`` does."""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_output(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle whose bytes become *path* only when the block ends without an error.
+
+    The one way transflow writes a file. What *path* is decides how:
+    missing or a regular file: a temporary file beside it, locked until it is
+    renamed over it (a reader never sees half a file; a later run tells a
+    killed writer's leftover, removed, from a write in progress); a symlink to
+    a regular file: the same beside the file it points to, so the link stays;
+    a character device or FIFO (``/dev/null``, ``/dev/stdout``, a named pipe)
+    or this process's own stdout/stderr: written into, streaming, never
+    replaced; a folder, block device, socket or a link to nothing: refused.
+    """
+    stream = _stream_target(path)
+    if stream is not None:
+        with _streaming(path, stream) as handle:
+            yield handle
+        return
+    target = _regular_target(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
-        raise TransflowError(f"{path.parent}: cannot write there ({err.strerror}); choose another output directory") from None
+        raise _write_error(path, err, f"{target.parent}: cannot write there ({err.strerror}); choose another output directory") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
-            if path.exists():
-                os.chmod(tmp, path.stat().st_mode & 0o777)
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
             else:
                 os.chmod(tmp, 0o666 & ~_umask())
-            _check_unchanged(path)
-            os.replace(tmp, path)
+            _check_unchanged(target)
+            _refuse_irregular(path, target)  # it may have been swapped for a device since
+            os.replace(tmp, target)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
-        raise TransflowError(f"{path}: cannot write ({err.strerror}); check the output directory") from None
+        raise _write_error(path, err, f"{path}: cannot write ({err.strerror}); check the output directory") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class DiskFull(TransflowError):
+    """The disk filled up while writing: said as such, with what was (not) written."""
+
+
+def _write_error(path: Path, err: OSError, message: str) -> TransflowError:
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(f"{path}: the disk is full (no space left); {path.name} was not written and any earlier copy is unchanged; free some space and run again")
+    return TransflowError(message)
+
+
+def _stream_target(path: Path) -> int | None:
+    """The mode of what *path* names when it is written into rather than replaced (a device, a FIFO, our stdout)."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as err:
+        raise TransflowError(f"{path}: cannot write there ({err.strerror}); choose another output path") from None
+    for fd in (1, 2):
+        try:
+            own = os.fstat(fd)
+        except OSError:
+            continue
+        if (own.st_dev, own.st_ino) == (info.st_dev, info.st_ino) and not stat.S_ISREG(os.lstat(path).st_mode):
+            return -fd - 1  # our own stdout/stderr through a link (/dev/stdout, /proc/self/fd/1): written where the shell sent it
+    if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        return info.st_mode
+    return None
+
+
+@contextmanager
+def _streaming(path: Path, kind: int) -> Iterator[BinaryIO]:
+    """Write into a device, a FIFO or our own output: no temporary file, nothing renamed."""
+    try:
+        if kind < 0:
+            handle = os.fdopen(os.dup(-kind - 1), "wb")
+        else:
+            handle = open(os.open(path, os.O_WRONLY | os.O_NOCTTY), "wb")
+    except OSError as err:
+        raise _write_error(path, err, f"{path}: cannot write into it ({err.strerror}); choose another output path") from None
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+    except OSError as err:
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(f"{path}: the device is full (no space left); what was written into it is incomplete") from None
+        if err.errno == errno.EPIPE:
+            raise TransflowError(f"{path}: the reader closed it before everything was written; what it read is incomplete") from None
+        raise TransflowError(f"{path}: cannot write into it ({err.strerror}); what was written into it is incomplete") from None
+
+
+def _regular_target(path: Path) -> Path:
+    """The regular file a rename may replace for *path*: itself, or the file its symlink points to."""
+    try:
+        link = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return path
+    except OSError as err:
+        raise TransflowError(f"{path}: cannot write there ({err.strerror}); choose another output path") from None
+    target = Path(os.path.realpath(path)) if stat.S_ISLNK(link.st_mode) else path
+    _refuse_irregular(path, target)
+    return target
+
+
+def _refuse_irregular(path: Path, target: Path) -> None:
+    """Refuse when *target* exists and is anything but a regular file (a rename would destroy it)."""
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        if target != path:
+            raise UsageError(f"{path}: is a symbolic link to nothing ({target}); give a real file path") from None
+        return
+    except OSError as err:
+        raise TransflowError(f"{path}: cannot write there ({err.strerror}); choose another output path") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = "a folder" if stat.S_ISDIR(mode) else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+    raise UsageError(f"{path}: is {kind}; transflow writes only regular files, devices and pipes there; choose another output path")
 
 
 class ChangedOnDisk(TransflowError):
@@ -227,3 +330,11 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def writes_to_stdout(path: Path) -> bool:
+    """Whether writing *path* streams into this process's stdout (``-o /dev/stdout``): reports then go to stderr."""
+    try:
+        return _stream_target(path) == -2
+    except TransflowError:
+        return False

@@ -20,7 +20,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .engines import Engine, Translation, translate_scored
-from .errors import TransflowError
+from .statefiles import operational, replace_damaged
+
+_WHAT = "MT cache"
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT NULL, score REAL, pivot TEXT)"
 _DRAFTS = (
@@ -52,9 +54,8 @@ class CachedEngine:
         A busy or unreadable one (OperationalError) may be in use by another run: never removed.
         """
         if isinstance(err, sqlite3.OperationalError):
-            raise TransflowError(f"{self.path}: the MT cache cannot be used ({err}); try again, or delete it (it is only a cache)") from None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            raise operational(self.path, _WHAT, err) from None
+        replace_damaged(self.path, _WHAT, "sentences it held are sent to MT again", keep=False)
         return _open(self.path)
 
     def check(self, source: str, target: str) -> None:
@@ -127,15 +128,42 @@ class Drafts:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._inode: int | None = None
 
     @property
     def db(self) -> sqlite3.Connection:
+        """The connection, reopened when the file was replaced (the MT cache beside it started afresh)."""
+        if self._db is not None and self._inode != _inode(self.path):
+            self._db.close()
+            self._db = None
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=60)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_DRAFTS)
+            self._db = self._safely(self._open)
         return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), timeout=60)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_DRAFTS)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        self._inode = _inode(self.path)
+        return db
+
+    def _safely(self, work):
+        """*work*, once more on a fresh file if this one turns out damaged."""
+        try:
+            return work()
+        except sqlite3.OperationalError as err:
+            raise operational(self.path, _WHAT, err) from None
+        except sqlite3.DatabaseError:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            replace_damaged(self.path, _WHAT, "sentences it held are sent to MT again", keep=False)
+            return work()
 
     def __enter__(self) -> Drafts:
         return self
@@ -146,19 +174,33 @@ class Drafts:
 
     def record(self, source_lang: str, target_lang: str, drafts: Iterable[tuple[str, str]]) -> None:
         rows = [(source_lang, target_lang, source, draft) for source, draft in drafts if draft]
-        if rows:
+
+        def write() -> None:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO drafts VALUES (?, ?, ?, ?)", rows)
 
+        if rows:
+            self._safely(write)
+
     def find(self, source_lang: str, target_lang: str, sources: Sequence[str]) -> dict[str, str]:
         """The draft of each of *sources* that has one."""
-        found: dict[str, str] = {}
-        unique = list(dict.fromkeys(sources))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            rows = self.db.execute(
-                f"SELECT source, draft FROM drafts WHERE source_lang = ? AND target_lang = ? AND source IN ({','.join('?' * len(chunk))})",
-                [source_lang, target_lang, *chunk],
-            )
-            found.update(rows.fetchall())
-        return found
+        def read() -> dict[str, str]:
+            found: dict[str, str] = {}
+            unique = list(dict.fromkeys(sources))
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                rows = self.db.execute(
+                    f"SELECT source, draft FROM drafts WHERE source_lang = ? AND target_lang = ? AND source IN ({','.join('?' * len(chunk))})",
+                    [source_lang, target_lang, *chunk],
+                )
+                found.update(rows.fetchall())
+            return found
+
+        return self._safely(read)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from .errors import TransflowError, UsageError
 from . import exchange
 from .exchange import FORMATS, XLIFF_SUFFIXES, Catalog
-from .textio import relative_path
+from .textio import check_output, relative_path
 
 _TRANSLATION_SUFFIXES = (".po", *XLIFF_SUFFIXES)
 
@@ -189,6 +189,7 @@ class Project:
         the glossaries and, unless the command writes translation files
         (``convert``), every PO/XLIFF file under ``locales/``: a reviewer's work.
         """
+        check_output(output)
         reason = self._protected(output, inputs, translations_are_inputs)
         if reason:
             raise UsageError(f"{output}: is {reason}; writing there would destroy it; choose another output path")

@@ -332,6 +332,12 @@ def _umask() -> int:
     return mask
 
 
+def check_output(path: Path) -> None:
+    """Refuse, before any work, an output path ``atomic_output`` would refuse (a folder, a block device, a link to nothing)."""
+    if _stream_target(path) is None:
+        _regular_target(path)
+
+
 def writes_to_stdout(path: Path) -> bool:
     """Whether writing *path* streams into this process's stdout (``-o /dev/stdout``): reports then go to stderr."""
     try:

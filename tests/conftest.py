@@ -8,11 +8,13 @@ before any test imports it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -304,3 +306,140 @@ def soffice_text(path: Path, folder: Path) -> str:
     out = folder / (path.stem + ".txt")
     assert out.is_file(), result.stdout + result.stderr
     return out.read_text(encoding="utf-8-sig")
+
+
+# Poedit 3's XLIFF reading rules, transcribed from its src/catalog_xliff.cpp ------------------------------
+# (XLIFF12CatalogItem / XLIFF2CatalogItem constructors and MetadataExtractor): what a reviewer sees.
+
+# The patterns Poedit's syntax highlighter marks (strings in its syntaxhighlighter.cpp): placeholders, and markup.
+POEDIT_PLACEHOLDER = re.compile(r"%[\w.-]+%|%?\{[\w.-]+\}|\{\{[\w.-]+\}\}")
+POEDIT_MARKUP = re.compile(r"(<\/?[a-zA-Z0-9:-]+(\s+[-:\w]+(=([-:\w+]|\"[^\"]*\"|'[^']*'))?)*\s*\/?>)|(&[^ ;]+;)")
+
+
+@dataclass
+class PoeditItem:
+    """One entry as Poedit shows it: source and translation (placeholders substituted), comments, fuzzy."""
+
+    source: str
+    translation: str
+    comments: list[str]
+    fuzzy: bool
+    placeholders: list[str]  # the placeholder texts Poedit substitutes for inline codes
+
+
+def _markup(node) -> str:
+    from lxml import etree
+
+    return etree.tostring(node, with_tail=False, encoding="unicode")
+
+
+def _subtree(node) -> str:
+    from lxml import etree
+    from xml.sax.saxutils import escape
+
+    return escape(node.text or "") + "".join(etree.tostring(child, with_tail=True, encoding="unicode") for child in node)
+
+
+def _prettify(text: str) -> str:
+    if not text:
+        return "{}"
+    if (text[0], text[-1]) in (("{", "}"), ("%", "%"), ("<", ">")):
+        return text
+    return "{" + text + "}"
+
+
+def _metadata(source, single: str, group: str, display) -> tuple[bool, list[tuple[str, str]], str]:
+    """MetadataExtractor: (plain text?, substitutions (placeholder, markup), the source as shown)."""
+    plain = not len(source)
+    extracted = (source.text or "") if plain else _subtree(source)
+    found: dict[str, tuple[str, str, str, str]] = {}  # shown → (kind, id, markup, closing markup)
+    seen: set[str] = set()
+    for node in source.iterdescendants():
+        name = node.tag.split("}")[-1] if isinstance(node.tag, str) else ""
+        if name not in (single, group) or not node.get("id"):
+            continue
+        kind = "single" if name == single or (not len(node) and not node.text) else "group"
+        markup = _markup(node)
+        if markup in seen:
+            continue
+        seen.add(markup)
+        ident = node.get("id")
+        if kind == "single":
+            shown = display(node)
+            shown = _prettify(ident if not shown.strip() else shown)
+            info = (kind, ident, markup, "")
+        else:
+            shown = "<g>"
+            close = markup.rindex("</")
+            info = (kind, ident, markup[: markup.index(">") + 1], markup[close:])
+        if shown in found:
+            other = found.pop(shown)
+            if kind == "single":
+                found[_prettify(other[1])], found[_prettify(ident)] = other, info
+            else:
+                found[f'<g id="{other[1]}">'], found[f'<g id="{ident}">'] = other, info
+        else:
+            found[shown] = info
+    substitutions: list[tuple[str, str]] = []
+    if not plain:
+        removed = extracted
+        for _, _, markup, closing in found.values():
+            removed = removed.replace(markup, "")
+            if closing:
+                removed = removed.replace(closing, "")
+        for shown in sorted(found):
+            kind, _, markup, closing = found[shown]
+            if kind == "single":
+                while shown in removed:
+                    shown = shown[0] + shown + shown[-1]
+                substitutions.append((shown, markup))
+            else:
+                close = "</" + shown[1] + ">"
+                while shown in removed or (closing and close in removed):
+                    shown = shown[:1] + shown[1] + shown[1:]
+                    close = close[:2] + close[2] + close[2:]
+                substitutions.append((shown, markup))
+                if closing:
+                    substitutions.append((close, closing))
+    for shown, markup in substitutions:
+        extracted = extracted.replace(markup, shown)
+    return plain, substitutions, extracted
+
+
+def poedit_items(path: Path) -> list[PoeditItem]:
+    """Every entry of an XLIFF 1.x or 2.0 file as Poedit 3 loads it."""
+    from lxml import etree
+
+    root = etree.parse(str(path)).getroot()
+    ns = root.nsmap.get(None, "")
+    q = (lambda tag: f"{{{ns}}}{tag}") if ns else (lambda tag: tag)
+    items = []
+    if root.get("version") == "2.0":
+        nodes = [(segment, segment.getparent()) for segment in root.iter(q("segment")) if segment.getparent().get("translate") != "no"]
+        single, group, display = "ph", "pc", lambda node: node.get("disp") or node.get("equiv") or ""
+    else:
+        nodes = [(unit, unit) for unit in root.iter(q("trans-unit")) if unit.get("translate") != "no"]
+        single, group, display = "x", "g", lambda node: node.get("equiv-text") or ""
+    for node, unit in nodes:
+        plain, substitutions, shown = _metadata(node.find(q("source")), single, group, display)
+        comments = [f"ID: {unit.get('id')}"] if unit.get("id") and unit.get("id") != shown else []
+        target = node.find(q("target"))
+        translation = ""
+        if target is not None:
+            translation = (target.text or "") if plain else _subtree(target)
+            if not plain:
+                for placeholder, markup in substitutions:
+                    translation = translation.replace(markup, placeholder)
+        if root.get("version") == "2.0":
+            fuzzy = (bool(translation) and node.get("state") == "initial") or node.get("subState") == "poedit:fuzzy"
+            notes = [n for n in unit.iter(q("note")) if n.get("category") != "location"]
+        else:
+            state = target.get("state", "") if target is not None else ""
+            fuzzy = state in ("needs-adaptation", "needs-l10n") or (bool(translation) and state in ("new", "needs-translation"))
+            notes = [n for n in unit if n.tag == q("note")]
+        for note in notes:
+            if note.text == "No comment provided by engineer.":
+                continue
+            comments += ([""] if comments else []) + [note.text or ""]
+        items.append(PoeditItem(shown, translation, comments, fuzzy, [p for p, _ in substitutions]))
+    return items

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import polib
+import pytest
 
 from transflow.detect import detect
 from transflow.exchange import tmx
@@ -101,3 +102,154 @@ def test_the_run_summary_counts_needs_work_apart_from_reviewed(project, cli, ins
     po.save()
     result = cli("translate", article, "--to", "vi")
     assert "3 reviewed kept, 1 reviewer's translations needing work kept" in result.stdout
+
+
+# Notes and origins: every note true of the text it sits on -------------------------------------------
+
+NEWSROOM = Path(__file__).resolve().parent.parent / "glossaries" / "newsroom.csv"
+REWRITTEN = "resilient supply chains and the development of human resources."  # rewritten and approved
+APPROVED = "The roadmap sets out three priorities:"  # approved as the machine wrote it
+NEEDS_WORK = "Priorities for the next three years"  # rewritten, left as needing work
+REVISED = "Japan pledged 300 million USD for the period 2026–2028."  # approved, then revised in the article
+REVISED_TO = "Japan pledged 350 million USD for the period 2026–2028."
+
+
+def _poedit_review(path: Path, fmt: str) -> None:
+    """A reviewer's session in Poedit, saved as Poedit saves (state-qualifier dropped, notes kept)."""
+    if fmt == "po":
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.msgid == REWRITTEN:
+                entry.msgstr, entry.flags = "chuỗi cung ứng bền vững và phát triển nguồn nhân lực.", []
+            elif entry.msgid in (APPROVED, REVISED):
+                entry.flags = []
+            elif entry.msgid == NEEDS_WORK:
+                entry.msgstr = "Ưu tiên trong ba năm tới"
+        po.save()
+        return
+    from lxml import etree
+
+    from transflow.exchange import xliff
+
+    tree = etree.parse(str(path))
+    ns = {"x": xliff.XLIFF12 if fmt == "xliff" else xliff.XLIFF20}
+    for unit in tree.getroot().iterfind(".//x:trans-unit" if fmt == "xliff" else ".//x:unit", ns):
+        source = "".join(unit.find(".//x:source", ns).itertext())
+        target = unit.find(".//x:target", ns)
+        text = {REWRITTEN: "chuỗi cung ứng bền vững và phát triển nguồn nhân lực.", NEEDS_WORK: "Ưu tiên trong ba năm tới"}.get(source)
+        if text is not None:
+            for child in list(target):
+                target.remove(child)
+            target.text = text
+        done = source in (REWRITTEN, APPROVED, REVISED)
+        if fmt == "xliff":
+            target.attrib.pop("state-qualifier", None)
+            if source in (REWRITTEN, APPROVED, REVISED, NEEDS_WORK):
+                target.set("state", "translated" if done else "needs-l10n")
+        elif source in (REWRITTEN, APPROVED, REVISED, NEEDS_WORK):
+            segment = unit.find("x:segment", ns)
+            segment.set("state", "translated")
+            if done:
+                segment.attrib.pop("subState", None)
+            else:
+                segment.set("subState", "poedit:fuzzy")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def _walk_notes(path: Path, fmt: str, reviewed_revision: str) -> int:
+    """Check every note on every entry against its text; return how many notes were checked."""
+    from lxml import etree
+
+    from transflow import qa
+    from transflow.document import Origin, State
+    from transflow.exchange import read, states, xliff
+    from transflow.mtcache import Drafts
+    from transflow.workflow import qa_context
+    from transflow import glossary as glossaries
+
+    catalog, _ = read(path)
+    with Drafts(Path(".transflow/mt-cache.sqlite")) as drafts:
+        machine = drafts.find("en", "vi", [unit.source for unit in catalog.units])
+    context = qa_context("en", "vi", glossaries.load([NEWSROOM]), ())
+    checked = 0
+    for unit in catalog.units:
+        said = f"{unit.source!r}: {unit.target!r}"
+        machines = unit.target == machine.get(unit.source)
+        if unit.origin is Origin.MT:
+            assert machines, f"origin mt on a text the machine did not write: {said}"
+        if unit.origin is Origin.HUMAN:
+            assert not machines and unit.target, said
+        if unit.origin is Origin.PREVIOUS:
+            assert unit.target == reviewed_revision and unit.previous_target in (None, reviewed_revision), said  # PO keeps only #| msgid
+        if unit.previous_source is not None:
+            assert unit.state is State.REVISED and unit.source == REVISED_TO and unit.previous_source == REVISED, said
+        if unit.risk is not None:
+            assert unit.origin in (Origin.MT, Origin.TM_FUZZY) and machines, f"a review risk on a text no machine wrote: {said}"
+        for problem in unit.problems:
+            checked += 1
+            assert unit.origin in (Origin.MT, Origin.TM_FUZZY), f"{problem} on {said}"
+            if problem.check in qa.CHECKS and problem.check != "glossary":
+                assert problem.message in list(qa.CHECKS[problem.check][1](unit, context)), f"{problem} not true of {said}"
+            elif problem.check == "glossary" and "NOT ENFORCED" in problem.message:
+                assert problem.message.split("'")[1] not in unit.target, f"{problem} not true of {said}"
+        for note in unit.notes:
+            checked += 1
+            if note.startswith("glossary: "):
+                term = note[len("glossary: ") :].split(" → ")[0]
+                assert term.lower() in unit.source.lower(), f"{note} on {said}"
+        if fmt == "xliff":
+            root = etree.parse(str(path)).getroot()
+            element = next(e for e in root.iterfind(f".//{{{xliff.XLIFF12}}}trans-unit") if e.get("id") == xliff.unit_id(unit))
+            qualifier = element.find(f"{{{xliff.XLIFF12}}}target").get("state-qualifier")
+            assert qualifier == (states.QUALIFIERS.get(unit.origin) if unit.origin else None), said
+        if fmt == "xliff2":
+            root = etree.parse(str(path)).getroot()
+            element = next(e for e in root.iterfind(f".//{{{xliff.XLIFF20}}}unit") if e.get("id") == xliff.unit_id(unit))
+            assert element.find(f"{{{xliff.XLIFF20}}}segment").get("subState") == (states.substate(unit.origin) if unit.target else None), said
+    return checked
+
+
+@pytest.mark.parametrize("fmt", ["po", "xliff", "xliff2"])
+def test_every_note_is_true_of_its_text_after_translate_review_translate(fmt, project, cli, installed_models):
+    args = ("translate", ARTICLE, "--to", "vi", "--glossary", str(NEWSROOM), "--format", fmt)
+    assert cli(*args).code == 0
+    path = Path("locales/vi/mekong-summit." + ("po" if fmt == "po" else "xlf"))
+    _poedit_review(path, fmt)
+    from transflow.exchange import read
+
+    reviewed_revision = next(unit.target for unit in read(path)[0].units if unit.source == REVISED)
+    article = Path(ARTICLE)
+    article.write_text(article.read_text(encoding="utf-8").replace(REVISED, REVISED_TO), encoding="utf-8")
+    assert cli(*args).code == 0
+    units = {unit.source: unit for unit in read(path)[0].units}
+    from transflow.document import Origin, State
+
+    assert (units[REWRITTEN].origin, units[REWRITTEN].state) == (Origin.HUMAN, State.REVIEWED)
+    assert not units[REWRITTEN].problems and units[REWRITTEN].risk is None
+    assert (units[APPROVED].origin, units[APPROVED].state) == (Origin.MT, State.REVIEWED)
+    assert (units[NEEDS_WORK].origin, units[NEEDS_WORK].state) == (Origin.HUMAN, State.DRAFT)
+    assert units[REVISED_TO].state is State.REVISED
+    if fmt != "po":
+        assert units[REVISED_TO].previous_target == reviewed_revision
+    assert _walk_notes(path, fmt, reviewed_revision) > 10
+    once = path.read_bytes()
+    assert cli(*args).code == 0
+    assert path.read_bytes() == once  # nothing to change: not a byte
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_a_revised_source_shows_in_poedit_labelled_with_its_reviewed_translation(fmt, project, cli, installed_models):
+    from conftest import poedit_items
+
+    args = ("translate", ARTICLE, "--to", "vi", "--format", fmt)
+    assert cli(*args).code == 0
+    path = Path("locales/vi/mekong-summit.xlf")
+    _poedit_review(path, fmt)
+    article = Path(ARTICLE)
+    article.write_text(article.read_text(encoding="utf-8").replace(REVISED, REVISED_TO), encoding="utf-8")
+    assert cli(*args).code == 0
+    item = next(item for item in poedit_items(path) if item.source == REVISED_TO)
+    assert item.fuzzy
+    assert f"previous source: {REVISED}" in item.comments
+    assert f"previous translation: {item.translation}" in item.comments
+    assert not any(line == REVISED for line in item.comments)  # never a bare, unlabelled sentence

@@ -308,6 +308,7 @@ class Unit:
     translator_comment: str = ""
     codes: tuple[InlineCode, ...] = ()
     previous_source: str | None = None
+    previous_target: str | None = None  # the reviewed translation of previous_source, as it was offered
     origin: Origin | None = None
     origin_detail: str = ""  # e.g. the engine and model, or the TM score and remembered source
     block: str | None = None  # the kind of block the sentence is in (paragraph, heading…)

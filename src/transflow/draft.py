@@ -124,6 +124,11 @@ def prepare(
         old = previous.get(unit.source)
         if old is not None:
             unit.translator_comment = old.translator_comment
+        machine_draft = (machine_drafts or {}).get(unit.source)
+        if old is not None and old.reviewed and _changed_by_hand(old, machine_draft):
+            _by_hand(unit, old, old.state)
+            job_draft.stats.kept += 1
+            continue
         if old is not None and old.reviewed:
             # Everything the reviewed entry carried stays as it was, so a re-run changes no byte of it.
             unit.translate(old.target, old.state, old.origin, old.origin_detail)
@@ -132,15 +137,17 @@ def prepare(
             job_draft.stats.kept += 1
             continue
         if old is not None and _awaits_decision(old):
-            unit.translate(old.target, State.REVISED, old.origin or Origin.PREVIOUS, old.origin_detail)
-            unit.previous_source = old.previous_source
+            if _changed_by_hand(old, None):  # the reviewer reworded the old translation, and has not approved it yet
+                unit.translate(old.target, State.REVISED, Origin.HUMAN)
+            else:
+                unit.translate(old.target, State.REVISED, old.origin or Origin.PREVIOUS, old.origin_detail)
+            unit.previous_source, unit.previous_target = old.previous_source, old.previous_target
             unit.notes, unit.problems = list(old.notes), list(old.problems)
             unit.risk, unit.candidates = old.risk, list(old.candidates)
             job_draft.stats.revised += 1
             continue
-        if old is not None and _rewritten_by_hand(old, (machine_drafts or {}).get(unit.source)):
-            unit.translate(old.target, State.DRAFT, Origin.HUMAN)
-            unit.notes, unit.candidates = list(old.notes), list(old.candidates)
+        if old is not None and _rewritten_by_hand(old, machine_draft):
+            _by_hand(unit, old, State.DRAFT)
             job_draft.stats.needs_work_kept += 1
             continue
         blocked = [(c.start, c.end) for c in unit.codes]
@@ -165,7 +172,7 @@ def prepare(
         revised = _most_similar(unit.source, leftovers)
         if revised is not None:
             unit.translate(revised.target, State.REVISED, Origin.PREVIOUS)
-            unit.previous_source = revised.source
+            unit.previous_source, unit.previous_target = revised.source, revised.target
             unit.translator_comment = unit.translator_comment or revised.translator_comment
             job_draft.stats.revised += 1
             continue
@@ -192,6 +199,25 @@ def _awaits_decision(unit: Unit) -> bool:
     return unit.state is State.REVISED and bool(unit.target)
 
 
+def _changed_by_hand(unit: Unit, machine_draft: str | None) -> bool:
+    """A reviewed translation whose text is not the machine draft its origin names: the reviewer wrote it.
+
+    Poedit keeps the ``origin`` comment (and, in XLIFF, drops the state
+    qualifier) when a reviewer rewrites a draft and approves it.
+    """
+    if unit.origin is Origin.PREVIOUS:
+        return unit.previous_target is not None and unit.target != unit.previous_target
+    return unit.origin is Origin.MT and machine_draft is not None and unit.target != machine_draft
+
+
+def _by_hand(unit: Unit, old: Unit, state: State) -> None:
+    """Keep a reviewer's own text as theirs: origin human, and none of what was said about the
+    machine's draft (its problems, its review risk). Notes on the source (glossary terms) and the
+    names the glossary lacks stay true of it."""
+    unit.translate(old.target, state, Origin.HUMAN)
+    unit.notes, unit.candidates = list(old.notes), list(old.candidates)
+
+
 def _rewritten_by_hand(unit: Unit, machine_draft: str | None) -> bool:
     """A translation left as needing work that no machine wrote: a reviewer's own text, never replaced by MT.
 
@@ -215,7 +241,8 @@ def _leftovers(previous: Mapping[str, Unit], current: set[str]) -> dict[str, Uni
     found = {u.source: u for u in previous.values() if u.reviewed and u.source not in current}
     for unit in previous.values():
         if unit.source not in current and _awaits_decision(unit) and unit.previous_source and unit.previous_source not in found:
-            found[unit.previous_source] = Unit(unit.previous_source, unit.target, translator_comment=unit.translator_comment)
+            previous = unit.previous_target if unit.previous_target is not None else unit.target
+            found[unit.previous_source] = Unit(unit.previous_source, previous, translator_comment=unit.translator_comment)
     return found
 
 

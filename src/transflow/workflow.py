@@ -13,7 +13,7 @@ from typing import Any
 
 from . import engines, languages, markup
 from .build import BuildResult, build, refusal
-from .document import CODES_DAMAGED, Document, Segment, State, Unit
+from .document import CODES_DAMAGED, Document, Origin, Segment, State, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
 from .detect import LANGUAGES as DETECTED, detect
@@ -155,7 +155,8 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     seen = {path: file_digest(path) for path in settings.outputs(article, target_lang)}
     previous = _previous(settings.project, settings.project.existing_translation(article.path, target_lang), article, target_lang)
     units = collect_units(article.segments(), article.reference)
-    awaiting = [unit.source for unit in previous.units if unit.state is State.DRAFT and unit.target]
+    # Drafts left as needing work, and reviewed machine drafts: is their text still the machine's?
+    awaiting = [unit.source for unit in previous.units if unit.target and (unit.state is State.DRAFT or unit.origin is Origin.MT)]
     machine_drafts = resources.drafts.find(source_lang, target_lang, awaiting) if resources.drafts is not None and awaiting else {}
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),

@@ -90,12 +90,37 @@ def _candidates_in(unit: Unit, value: str) -> bool:
     return True
 
 
+PREVIOUS_SOURCE, PREVIOUS_TRANSLATION = "previous source", "previous translation"
+
+
+def _previous_source_in(unit: Unit, value: str) -> bool:
+    unit.previous_source = value
+    return True
+
+
+def _previous_target_in(unit: Unit, value: str) -> bool:
+    unit.previous_target = value
+    return True
+
+
+def revision(unit: Unit) -> list[str]:
+    """A revised sentence's old source and the translation reviewed for it, labelled, for XLIFF notes:
+    Poedit shows notes but not ``alt-trans``. PO carries the old source as ``#| msgid`` instead."""
+    if not unit.fuzzy or unit.previous_source is None:
+        return []
+    previous = unit.previous_target if unit.previous_target is not None else unit.target
+    return [f"{PREVIOUS_SOURCE}: {unit.previous_source}", f"{PREVIOUS_TRANSLATION}: {previous}"]
+
+
 FACTS: tuple[Fact, ...] = (
     Fact("block", _block_out, _block_in),
     Fact("origin", _origin_out, _origin_in),
     Fact(REVIEW, _risk_out, _risk_in),
     Fact("qa", _problems_out, _problem_in),
     Fact("not in the glossary", _candidates_out, _candidates_in),
+    # Written by the XLIFF writers alone (``revision``), read back from any note.
+    Fact(PREVIOUS_SOURCE, lambda unit: [], _previous_source_in),
+    Fact(PREVIOUS_TRANSLATION, lambda unit: [], _previous_target_in),
 )
 _BY_LABEL = {fact.label: fact for fact in FACTS}
 

@@ -205,14 +205,14 @@ def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
     if unit.context is not None:
         context = etree.SubElement(element, q("context-group"), purpose="information")
         etree.SubElement(context, q("context"), {"context-type": "x-msgctxt"}).text = unit.context
-    for note in facts.comments(unit):
+    for note in facts.comments(unit) + facts.revision(unit):
         _note(etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}), note, unit)
     if unit.translator_comment:
         etree.SubElement(element, q("note"), {"from": "translator"}).text = unit.translator_comment
-    if unit.fuzzy and unit.previous_source is not None:
+    if unit.fuzzy and unit.previous_source is not None:  # for CAT tools; Poedit shows the notes above
         previous = etree.SubElement(element, q("alt-trans"), origin="previous-version")
         etree.SubElement(previous, q("source")).text = unit.previous_source
-        etree.SubElement(previous, q("target")).text = unit.target
+        etree.SubElement(previous, q("target")).text = unit.previous_target if unit.previous_target is not None else unit.target
 
 
 _CTYPES = {CodeKind.OPEN: "x-open", CodeKind.CLOSE: "x-close"}
@@ -280,12 +280,10 @@ def _unit20(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
         etree.SubElement(notes, q("note"), category="location").text = f"{path}:{line}"
     if unit.context is not None:
         etree.SubElement(notes, q("note"), category="msgctxt").text = unit.context
-    for note in facts.comments(unit):
+    for note in facts.comments(unit) + facts.revision(unit):
         _note(etree.SubElement(notes, q("note"), category="transflow"), note, unit)
     if unit.translator_comment:
         etree.SubElement(notes, q("note"), category="translator").text = unit.translator_comment
-    if unit.fuzzy and unit.previous_source is not None:
-        etree.SubElement(notes, q("note"), category="previous-source").text = unit.previous_source
     if not len(notes):
         element.remove(notes)
     pieces = _source_pieces(unit.source, unit.codes)
@@ -502,9 +500,10 @@ def _read12(root: etree._Element, path: Path, ns: str = XLIFF12) -> tuple[Catalo
                 unit.translator_comment = note.text or ""
             else:
                 facts.absorb(unit, [note.text or ""])
-        previous = element.find(f"{{{ns}}}alt-trans[@origin='previous-version']/{{{ns}}}source")
-        if previous is not None:
-            unit.previous_source = previous.text or ""
+        previous = element.find(f"{{{ns}}}alt-trans[@origin='previous-version']")
+        if previous is not None and unit.previous_source is None:
+            unit.previous_source = previous.findtext(f"{{{ns}}}source") or ""
+            unit.previous_target = previous.findtext(f"{{{ns}}}target")
         attributes = target_element if target_element is not None else element
         unit.origin = unit.origin or states.qualifier_origin(attributes.get("state-qualifier"))
         unit.state = states.read_xliff12(unit.target, attributes.get("state"), element.get("approved"), unit.origin, unit.previous_source)
@@ -532,7 +531,7 @@ def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
                 unit.context = text
             elif category == "translator":
                 unit.translator_comment = text
-            elif category == "previous-source":
+            elif category == "previous-source":  # as files before the labelled notes carried it
                 unit.previous_source = text
             else:
                 facts.absorb(unit, [text])

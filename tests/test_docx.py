@@ -9,7 +9,7 @@ import docx as python_docx
 import pytest
 from lxml import etree
 
-from conftest import make_docx, msgfmt_check, soffice_text, xliff_schema
+from conftest import DOCX_BODY, make_docx, msgfmt_check, soffice_text, xliff_schema
 from transflow.build import build
 from transflow.document import State, Unit
 from transflow.errors import TransflowError
@@ -201,3 +201,45 @@ def test_docx_through_translate_po_xliff_status_and_build(project, cli, installe
     assert built.code == 0, built.stderr
     document = python_docx.Document("localized/vi/flood.docx")
     assert document.paragraphs[0].text and len(document.tables) == 1
+
+
+def test_a_mixed_inbox_goes_through_batch_and_build(project, cli, installed_models):
+    import json
+    import shutil
+
+    inbox = Path("inbox")
+    inbox.mkdir()
+    for name in ("asean-japan.txt", "mekong-summit.md", "asean-cybersecurity.html"):
+        shutil.copy(Path("sample_articles") / name, inbox / name)
+    item = {"uri": "urn:example:flood", "language": "en", "headlines": [{"value": "Floods close the Mekong ferry"}],
+            "bodies": [{"contentType": "text/html", "value": "<p>The ferry at <b>Can Tho</b> stopped on Monday.</p>"}]}
+    (inbox / "flood.json").write_text(json.dumps(item, indent=2), encoding="utf-8")
+    make_docx(inbox / "flood-report.docx")
+    result = cli("batch", "inbox", "--to", "vi", "--report", "report.json")
+    assert result.code == 0, result.stderr
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    assert sorted(r["article"] for r in report if r["status"] == "translated") == sorted(f"inbox/{p.name}" for p in inbox.iterdir())
+    for article in inbox.iterdir():
+        built = cli("build", article, "--lang", "vi", "--include-fuzzy")
+        assert built.code == 0, built.stderr
+    assert json.loads(Path("localized/vi/flood.json").read_text(encoding="utf-8"))["language"] == "vi"
+    assert len(python_docx.Document("localized/vi/flood-report.docx").tables) == 1
+
+
+def test_an_edited_document_keeps_the_reviewed_sentences(project, cli, installed_models):
+    import polib
+
+    make_docx(Path("flood.docx"))
+    cli("translate", "flood.docx", "--to", "vi")
+    po = polib.pofile("locales/vi/flood.po")
+    kept, changed = po.find("Water rose fast."), po.find("The commission met on Tuesday.")
+    kept.msgstr, kept.flags = "Nước lên nhanh.", []
+    changed.msgstr, changed.flags = "Ủy ban họp vào thứ Ba.", []
+    po.save()
+    make_docx(Path("flood.docx"), DOCX_BODY.replace("sion met on Tuesday.", "sion met again on Tuesday."))
+    result = cli("translate", "flood.docx", "--to", "vi")
+    assert result.code == 0 and "1 revised" in result.stdout, result.stdout + result.stderr
+    po = polib.pofile("locales/vi/flood.po")
+    assert po.find("Water rose fast.").msgstr == "Nước lên nhanh." and not po.find("Water rose fast.").fuzzy
+    revised = po.find("The commission met again on Tuesday.")
+    assert revised.fuzzy and revised.msgstr == "Ủy ban họp vào thứ Ba."

@@ -19,7 +19,8 @@ import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -233,6 +234,8 @@ def run_batch(
     engine: engines.Engine | None = None,
     chunk_size: int = CHUNK,
     keep_reports: bool = True,
+    guard: Callable[[], AbstractContextManager[object]] | None = None,
+    stopping: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Translate every article into every target language; never stops for one bad article.
 
@@ -240,10 +243,13 @@ def run_batch(
     a mixed inbox is one run: one MT batch per language pair.
 
     Without *keep_reports* only the totals are kept, so the memory of an archive run does not grow with it.
+    *guard* (the project lock, for ``watch``) is held while each chunk's files are written, and only then;
+    once *stopping* says so, no further article is started or written (the manifest has the rest for the next run).
     """
     project = settings.project
     manifest = Manifest(project.manifest)
     result = BatchResult([])
+    stage = _Stage(guard or nullcontext, stopping or (lambda: False))
 
     def report(item: ArticleReport) -> None:
         result.totals.setdefault(item.language, Totals()).add(item)
@@ -270,7 +276,7 @@ def run_batch(
                             report(ArticleReport(project.reference(path), target_lang, "failed", str(err), source_language=source_lang))
                         continue
                     digest = _settings_digest(settings, source_lang, target_lang, cached.origin(source_lang, target_lang))
-                    _pipeline(group, chunk_size, target_lang, settings, digest, resources, manifest, report)
+                    _pipeline(group, chunk_size, target_lang, settings, digest, resources, manifest, report, stage)
         finally:
             result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
             manifest.close()
@@ -293,7 +299,15 @@ def _source_languages(paths: Sequence[Path], settings: Settings, report: Callabl
     return found
 
 
-def _pipeline(paths, chunk_size, target_lang, settings, digest, resources, manifest, report) -> None:
+@dataclass(frozen=True)
+class _Stage:
+    """How a run is fenced: what is held while files are written, and whether to stop."""
+
+    guard: Callable[[], AbstractContextManager[object]]
+    stopping: Callable[[], bool]
+
+
+def _pipeline(paths, chunk_size, target_lang, settings, digest, resources, manifest, report, stage: _Stage) -> None:
     """Chunk after chunk: while one chunk is in MT, the next is prepared and the previous one written.
 
     MT runs in one thread, chunk by chunk in order, so its batches and the MT
@@ -305,13 +319,15 @@ def _pipeline(paths, chunk_size, target_lang, settings, digest, resources, manif
     translator = ThreadPoolExecutor(1, thread_name_prefix="transflow-mt")
     try:
         for offset in range(0, len(paths), chunk_size):
+            if stage.stopping():
+                break
             pending = _prepare(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
             submitted = translator.submit(_translate, pending, resources.engine) if pending else None
             if in_mt is not None:
-                _write(in_mt, target_lang, settings, resources, manifest, report)
+                _write(in_mt, target_lang, settings, resources, manifest, report, stage)
             in_mt = submitted
         if in_mt is not None:
-            _write(in_mt, target_lang, settings, resources, manifest, report)
+            _write(in_mt, target_lang, settings, resources, manifest, report, stage)
     finally:
         translator.shutdown(wait=False, cancel_futures=True)
 
@@ -355,12 +371,28 @@ def _translate(pending, engine) -> tuple[list, list[tuple[Pending, str]], float]
     return pending, failed, (time.perf_counter() - began) / max(1, sum(len(item.draft.pending) for item, *_ in pending))
 
 
-def _write(translated: Future, target_lang, settings, resources, manifest, report) -> None:
-    """Once the chunk's MT is done, write each article's files and record it in the manifest."""
+def _write(translated: Future, target_lang, settings, resources, manifest, report, stage: _Stage) -> None:
+    """Once the chunk's MT is done, write each article's files and record it in the manifest.
+
+    A run told to stop while the chunk is in MT does not wait for it: what MT
+    finishes is in the MT cache, and the manifest sends the articles to the next run.
+    """
+    while not translated.done():
+        if stage.stopping():
+            return
+        wait([translated], timeout=0.2)
     pending, failed, mt_share = translated.result()
     for item, message in failed:
         report(ArticleReport(item.article.reference, target_lang, "failed", message, source_language=item.article.source_lang))
+    if pending and not stage.stopping():
+        with stage.guard():
+            _write_articles(pending, mt_share, target_lang, settings, resources, manifest, report, stage)
+
+
+def _write_articles(pending, mt_share, target_lang, settings, resources, manifest, report, stage: _Stage) -> None:
     for item, key, fingerprint, spent in pending:
+        if stage.stopping():
+            return
         began = time.perf_counter()
         try:
             finish(item, settings, resources)

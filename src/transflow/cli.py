@@ -228,6 +228,58 @@ def _said(output: Path) -> Console:
     return err if writes_to_stdout(output) else out
 
 
+@app.command()
+def watch(
+    folders: list[Path] = typer.Argument(None, help="Inbox folders, watched recursively (default: paths.articles in transflow.toml)."),
+    to: Optional[str] = _TO,
+    source: Optional[str] = _FROM,
+    from_force: bool = _FROM_FORCE,
+    engine: Optional[str] = _ENGINE,
+    out_dir: Optional[Path] = _OUT_DIR,
+    glossary: list[Path] = _GLOSSARY,
+    file_format: str = _FORMAT,
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="MT batches translated in parallel (CTranslate2 inter_threads)."),
+    tm: Optional[str] = _TM,
+    ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install 'transflow[ray]'), connected once for the life of the watch."),
+    ray_address: Optional[str] = typer.Option(
+        None, "--ray-address", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
+    ),
+    device: Optional[str] = typer.Option(None, "--device", help="cpu, or cuda to translate on GPUs (default: [engine] device)."),
+    settle: float = typer.Option(1.0, "--settle", min=0.05, help="Seconds a changed file must stay unchanged (and closed by its writer) before it is drafted."),
+    log_format: str = typer.Option("text", "--log-format", help="text, or json for one JSON object per line (for a log collector)."),
+) -> None:
+    """Watch inbox folders and draft every new or changed article seconds after it is saved, until stopped.
+
+    Takes batch's options. A burst of saves is drafted as one MT batch; only changed
+    sentences go to MT; reviewed translations are kept. The project lock is held only
+    while files are written. SIGTERM or Ctrl-C finishes the file being written and
+    stops; a restart resumes from the manifest. 'transflow status' shows what it is doing.
+    """
+    import signal
+    import threading
+
+    from .batch import CHUNK
+    from .watch import EventLog, Watch
+
+    log = EventLog(sys.stdout, log_format)
+    _use_tm(tm)
+    settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs)
+    if device:
+        settings = replace(settings, engine={**settings.engine, "device": device})
+    chosen = folders or ([state.config.path(state.config.articles)] if state.config.articles is not None else [])
+    use_ray = ray or ray_address is not None or state.config.executor == "ray"
+    with _batch_engine(settings, use_ray, ray_address) as mt:
+        watcher = Watch(chosen, settings, engine=mt, log=log, settle=settle, min_chunk=mt.chunk_size(CHUNK) if mt else CHUNK)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: watcher.stop())
+        watcher.run()
+    if any(thread.name.startswith("transflow-mt") and thread.is_alive() for thread in threading.enumerate()):
+        # Stopped while an MT batch runs: its articles are left for the next start; do not wait for it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
 def _project():
     """The project's layout, for the commands that only need to know what not to overwrite."""
     from .project import Project
@@ -294,12 +346,21 @@ def status(
     lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (default: the project's targets)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     review: bool = typer.Option(False, "--review", help="Review work left weighted by risk, high-risk articles first."),
+    watching: bool = typer.Option(False, "--watch", help="Only what 'transflow watch' is doing: queue, last draft, errors."),
 ) -> None:
-    """Translated, fuzzy and untranslated segments and words per article and language."""
+    """Translated, fuzzy and untranslated segments and words per article and language, and what the watch is doing."""
+    from . import watchstate
     from .project import Project
     from .status import project_review, project_status
 
     cfg = state.config
+    watch_state = watchstate.read(Project.from_config(cfg).watch_state)
+    if watching:
+        if as_json:
+            out.print_json(json.dumps(watch_state, ensure_ascii=False))
+        else:
+            out.print("\n".join(watchstate.summary(watch_state)) if watch_state else "watch: has never run in this project", markup=False)
+        return
     targets = [languages.check(lang)] if lang else cfg.targets
     articles = _expand(paths) if paths else None
     if review:
@@ -320,6 +381,8 @@ def status(
     for row in rows:
         table.add_row(row.article, row.language, *(str(v) for v in (row.translated, row.fuzzy, row.untranslated, row.translated_words, row.fuzzy_words, row.untranslated_words)))
     out.print(table)
+    if watch_state:
+        out.print("\n".join(watchstate.summary(watch_state)), markup=False)
 
 
 @app.command()

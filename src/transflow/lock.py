@@ -20,6 +20,10 @@ from .errors import TransflowError
 from .textio import remove_stale_temporaries
 
 
+class LockBusy(TransflowError):
+    """Another run held the project lock for the whole wait."""
+
+
 @contextmanager
 def project_lock(state_dir: Path, wait: float = 0.0) -> Iterator[None]:
     try:
@@ -37,7 +41,7 @@ def project_lock(state_dir: Path, wait: float = 0.0) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "another process"
-                    raise TransflowError(
+                    raise LockBusy(
                         f"another transflow run is working on this project ({holder}); "
                         f"wait for it to finish, or pass --wait SECONDS to queue behind it"
                     ) from None

@@ -168,6 +168,11 @@ class Project:
     def mt_cache(self) -> Path:
         return self.state / "mt-cache.sqlite"
 
+    @property
+    def watch_state(self) -> Path:
+        """What a running ``transflow watch`` is doing, for ``status`` (rewritten atomically)."""
+        return self.state / "watch.json"
+
     # --- discovery and checks -----------------------------------------------------------------
 
     def translations(self, langs: Iterable[str]) -> list[tuple[str, str, Path]]:

@@ -151,7 +151,8 @@ def test_html_translates_and_builds_end_to_end(project, cli, installed_models):
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     codes = list(tree.iterfind(".//x:source/*", ns))
     assert {etree.QName(e).localname for e in codes} == {"x"}  # the one form Poedit shows as a placeholder
-    assert {e.get("ctype") for e in codes} == {"x-open", "x-close", None} and all(e.get("equiv-text") for e in codes)
+    assert {e.get("ctype") for e in codes} == {"x-open", "x-close", None}
+    assert not any(e.get("equiv-text") for e in codes)  # Poedit shows {id}, a placeholder it highlights; the markup is in a context group
     rebuilt = cli("build", "sample_articles/asean-cybersecurity.html", "--lang", "vi", "--include-fuzzy",
                   "--from", "locales/vi/asean-cybersecurity.xlf", "-o", "from-xliff.html")
     assert rebuilt.code == 0, rebuilt.stderr

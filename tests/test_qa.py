@@ -153,9 +153,9 @@ def test_locations_name_the_line_in_the_file_checked(project, cli):
 
 
 def xliff_id(unit) -> str:
-    from transflow.exchange.xliff import unit_id
+    from transflow.exchange.xliff import shown_source
 
-    return unit_id(unit)
+    return f'id="{shown_source(unit)}"'
 
 
 def test_no_spacing_warning_where_an_inline_code_meets_punctuation(project, cli):

@@ -253,3 +253,86 @@ def test_a_revised_source_shows_in_poedit_labelled_with_its_reviewed_translation
     assert f"previous source: {REVISED}" in item.comments
     assert f"previous translation: {item.translation}" in item.comments
     assert not any(line == REVISED for line in item.comments)  # never a bare, unlabelled sentence
+
+
+# Inline codes as Poedit shows them ------------------------------------------------------------------------
+
+CODED = {"sample_articles/mekong-summit.md": "x-markdown", "sample_articles/asean-cybersecurity.html": "html"}
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_every_inline_code_reaches_poedit_as_a_placeholder_it_highlights(fmt, project, cli, installed_models):
+    from conftest import POEDIT_MARKUP, POEDIT_PLACEHOLDER, poedit_items
+
+    from transflow.exchange import read
+
+    assert cli("translate", *CODED, "--to", "vi", "--format", fmt).code == 0
+    seen = 0
+    for article in CODED:
+        path = Path("locales/vi") / (Path(article).stem + ".xlf")
+        units = read(path)[0].units
+        items = poedit_items(path)
+        assert len(items) == len(units)
+        for unit, item in zip(units, items):
+            raws = {unit.source[c.start : c.end] for c in unit.codes}
+            for raw in raws:
+                assert raw not in item.source.replace("{", "").replace("}", "") or not raw.strip("*_ "), (raw, item.source)
+            assert len(item.placeholders) >= (len(unit.codes) if fmt == "xliff" else (len(unit.codes) + 1) // 2)
+            for placeholder in item.placeholders:
+                rule = POEDIT_PLACEHOLDER if fmt == "xliff" else POEDIT_MARKUP
+                assert rule.fullmatch(placeholder) or POEDIT_PLACEHOLDER.fullmatch(placeholder), placeholder
+                assert placeholder in item.source and placeholder in item.translation  # the draft keeps every one
+            seen += bool(unit.codes)
+            if fmt == "xliff":
+                assert not any(line.startswith("ID: ") for line in item.comments), item.comments
+    assert seen >= 8
+
+
+def _poedit_save_translation(path: Path, source_shown: str, translation_shown: str) -> None:
+    """Poedit's ``set_node_text_with_metadata``: the reviewer's text, placeholders back to markup, as the target."""
+    from conftest import poedit_items
+    from lxml import etree
+
+    from transflow.exchange import xliff
+
+    tree = etree.parse(str(path))
+    items = poedit_items(path)
+    root = tree.getroot()
+    ns = xliff.XLIFF12 if root.get("version") == "1.2" else xliff.XLIFF20
+    nodes = [u for u in root.iter(f"{{{ns}}}trans-unit")] if ns == xliff.XLIFF12 else [s for s in root.iter(f"{{{ns}}}segment")]
+    nodes = [n for n in nodes if (n if ns == xliff.XLIFF12 else n.getparent()).get("translate") != "no"]
+    index = next(i for i, item in enumerate(items) if item.source == source_shown)
+    from conftest import _metadata
+
+    source = nodes[index].find(f"{{{ns}}}source")
+    single, group = ("x", "g") if ns == xliff.XLIFF12 else ("ph", "pc")
+    _, substitutions, _ = _metadata(source, single, group, lambda node: node.get("equiv-text") or node.get("disp") or node.get("equiv") or "")
+    markup = translation_shown
+    for placeholder, raw in substitutions:
+        markup = markup.replace(placeholder, raw)
+    target = nodes[index].find(f"{{{ns}}}target")
+    fragment = etree.fromstring(f'<t xmlns="{ns}">{markup}</t>')
+    for child in list(target):
+        target.remove(child)
+    target.text = fragment.text
+    for child in fragment:
+        target.append(child)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2"])
+def test_a_reviewer_moving_placeholders_in_poedit_builds_the_markup(fmt, project, cli, installed_models):
+    from conftest import poedit_items
+
+    article = "sample_articles/mekong-summit.md"
+    assert cli("translate", article, "--to", "vi", "--format", fmt).code == 0
+    path = Path("locales/vi/mekong-summit.xlf")
+    item = next(item for item in poedit_items(path) if "Tokyo Strategy 2026" in item.source)
+    opening, closing = item.placeholders[0], item.placeholders[1]
+    if fmt == "xliff2":
+        opening, closing = next(p for p in item.placeholders if p.startswith("<g")), "</g>"
+    _poedit_save_translation(path, item.source, f"Các nhà lãnh đạo đã thông qua {opening}Chiến lược Tokyo 2026{closing} về tăng trưởng xanh.")
+    built = cli("build", article, "--lang", "vi", "--include-fuzzy", "--from", str(path), "--min-translated", "0")
+    assert built.code == 0, built.stderr
+    output = Path("localized/vi/mekong-summit.md").read_text(encoding="utf-8")
+    assert "thông qua [Chiến lược Tokyo 2026](https://www.mofa.go.jp/region/asia-paci/mekong/index.html) về tăng trưởng xanh." in output

@@ -62,8 +62,11 @@ def test_inline_codes_become_xliff_inline_elements(project, cli, installed_model
     root = etree.parse("locales/vi/mekong-summit.xlf").getroot()
     ns = {"x": xliff.XLIFF12}
     link = next(s for s in root.iterfind(".//x:source", ns) if "Strategy" in "".join(s.itertext()))
-    tags = [(etree.QName(e).localname, e.get("ctype"), e.get("equiv-text")) for e in link]
-    assert tags == [("x", "x-open", "["), ("x", "x-close", "](https://www.mofa.go.jp/region/asia-paci/mekong/index.html)")]
+    tags = [(etree.QName(e).localname, e.get("ctype"), e.get("id")) for e in link]
+    assert tags == [("x", "x-open", "1"), ("x", "x-close", "2")]
+    unit = link.getparent()
+    codes = unit.find("x:context-group[@purpose='x-inline-codes']", ns)
+    assert [(c.get("context-type"), c.text) for c in codes] == [("x-code-1", "["), ("x-code-2", "](https://www.mofa.go.jp/region/asia-paci/mekong/index.html)")]
     assert "mofa.go.jp" not in (link.text or "") + "".join(e.tail or "" for e in link)
 
 

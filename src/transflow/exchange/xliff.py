@@ -1,10 +1,10 @@
 """XLIFF 1.2 and 2.0 for CAT tools (OmegaT, memoQ, Trados, Okapi) and Poedit: Units to files and back.
 
 One ``<file>`` per article, a group per block, one unit per distinct source
-sentence with a stable id (a hash of its text). Inline codes become ``<x/>``
-placeholders whose ``equiv-text`` is the exact Markdown or HTML (1.2: the one
-form Poedit shows as a placeholder) or ``<pc>``/``<ph>`` with
-``<originalData>`` (2.0), so tools protect them and the round trip is
+sentence with a stable id (1.2: its text as Poedit shows it, 2.0: a hash of
+it). Inline codes become ``<x/>`` placeholders that Poedit shows as ``{n}``,
+their exact Markdown or HTML in a context group (1.2), or ``<pc>``/``<ph>``
+with ``<originalData>`` (2.0), so tools protect them and the round trip is
 lossless; ``<bpt>``/``<ept>``/``<ph>`` from other tools are read too. States
 come from the one table in states.py. A unit whose inline codes a translator
 damaged is reported by id and kept out of the build. Sentences the article no
@@ -45,6 +45,28 @@ def unit_id(unit: Unit) -> str:
     """Stable across runs and revisions: the same sentence keeps its id."""
     key = f"{unit.context or ''}\x04{unit.source}".encode("utf-8")
     return "u" + hashlib.sha1(key).hexdigest()[:12]
+
+
+def shown_source(unit: Unit) -> str:
+    """The source as Poedit shows it in XLIFF 1.2: each inline code as its ``{n}`` placeholder."""
+    return "".join(piece if isinstance(piece, str) else _placeholder(piece) for piece in _source_pieces(unit.source, unit.codes))
+
+
+def _ids12(units: Sequence[Unit]) -> dict[int, str]:
+    """XLIFF 1.2 trans-unit ids, by ``id(unit)``: the source as Poedit shows it, which Poedit then does not
+    list as an "ID: …" comment (it shows an id that differs from the text, an internal hash to a reviewer);
+    the hash where two units would share it, or where the text could not survive as an attribute."""
+    shown = {id(unit): shown_source(unit) for unit in units}
+    counts = Counter(shown.values())
+    return {
+        key: text if counts[text] == 1 and text.strip() == text and text and not _UNSAFE_ID.search(text) else unit_id(unit)
+        for unit in units
+        for key, text in [(id(unit), shown[id(unit)])]
+    }
+
+
+# Line breaks and tabs become spaces in an attribute read back; braces would be doubled by Poedit.
+_UNSAFE_ID = re.compile(r"[\t\n\r]|\{\{|\}\}")
 
 
 # Inline codes ------------------------------------------------------------------
@@ -173,17 +195,18 @@ def _build12(catalog: Catalog, article: str, datatype: str) -> etree._Element:
     header = etree.SubElement(file, q("header"))
     etree.SubElement(header, q("tool"), {"tool-id": "transflow", "tool-name": "transflow"})
     body = etree.SubElement(file, q("body"))
+    ids = _ids12(catalog.units + catalog.obsolete)
     for gid, kind, units in _groups(catalog):
         group = etree.SubElement(body, q("group"), id=gid, restype=f"x-{_slug(kind)}")
         if gid == OBSOLETE:
             group.set("translate", "no")
         for unit in units:
-            _unit12(group, unit, q, gid == OBSOLETE)
+            _unit12(group, unit, q, gid == OBSOLETE, ids[id(unit)])
     return root
 
 
-def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
-    element = etree.SubElement(group, q("trans-unit"), id=unit_id(unit))
+def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool, ident: str) -> None:
+    element = etree.SubElement(group, q("trans-unit"), id=ident)
     forms = states.WRITE[unit.state]
     if forms.xliff12_approved:
         element.set("approved", "yes")
@@ -205,6 +228,11 @@ def _unit12(group: etree._Element, unit: Unit, q, obsolete: bool) -> None:
     if unit.context is not None:
         context = etree.SubElement(element, q("context-group"), purpose="information")
         etree.SubElement(context, q("context"), {"context-type": "x-msgctxt"}).text = unit.context
+    codes = [piece for piece in pieces if isinstance(piece, _Code)]
+    if codes:  # the markup of each <x/>, which Poedit (and no reviewer) sees: it shows {n}
+        context = etree.SubElement(element, q("context-group"), purpose=CODES_PURPOSE)
+        for code in codes:
+            etree.SubElement(context, q("context"), {"context-type": f"{CODE_CONTEXT}{code.index}"}).text = code.raw
     for note in facts.comments(unit) + facts.revision(unit):
         _note(etree.SubElement(element, q("note"), {"from": "transflow", "annotates": "source"}), note, unit)
     if unit.translator_comment:
@@ -219,14 +247,27 @@ _CTYPES = {CodeKind.OPEN: "x-open", CodeKind.CLOSE: "x-close"}
 _KINDS = {value: kind for kind, value in _CTYPES.items()}
 
 
-def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
-    """Every code an ``<x/>`` whose ``equiv-text`` is its exact markup.
+CODES_PURPOSE = "x-inline-codes"
+CODE_CONTEXT = "x-code-"
 
-    Poedit's 1.2 reader turns only ``<x>`` and ``<g>`` into placeholders (it
-    shows ``equiv-text``) and would show ``<bpt>``/``<ept>``/``<ph>`` as raw
-    escaped XML; ``<g>`` cannot hold the markup of its two ends. CAT tools
-    protect ``<x>`` as they protect ``<bpt>``. ``ctype`` says which codes open
-    and close a pair; pairs nest in the source, so that is enough to pair them.
+
+def _placeholder(code: _Code) -> str:
+    return f"{{{code.index}}}"
+
+
+def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
+    """Every code an ``<x/>`` that Poedit shows as the placeholder ``{n}``.
+
+    Poedit's 1.2 reader turns only ``<x>`` and ``<g>`` into placeholders and
+    would show ``<bpt>``/``<ept>``/``<ph>`` as raw escaped XML; ``<g>`` cannot
+    hold the markup of its two ends. It shows an ``<x>`` as its ``equiv-text``
+    wrapped in braces, or as ``{id}`` without one; only a ``{name}`` made of
+    word characters is highlighted as a placeholder there, so a link's
+    ``](https://…)`` would read as editable text. So no ``equiv-text``: the
+    markup itself travels in the unit's ``x-inline-codes`` context group.
+    CAT tools protect ``<x>`` as they protect ``<bpt>``. ``ctype`` says which
+    codes open and close a pair; pairs nest in the source, so that is enough
+    to pair them.
     """
     last = None
     for piece in pieces:
@@ -240,7 +281,6 @@ def _inline12(element: etree._Element, pieces: list[str | _Code], q) -> None:
         kind = piece.code.kind if piece.code.pair is not None else CodeKind.STANDALONE
         if kind in _CTYPES:
             last.set("ctype", _CTYPES[kind])
-        last.set("equiv-text", piece.raw)
 
 
 def _note(element: etree._Element, text: str, unit: Unit) -> None:
@@ -383,8 +423,11 @@ def read(path: Path) -> tuple[Catalog, list[str]]:
     return _read12(root, path, namespace)
 
 
-def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None, known: _Text | None = None) -> _Text:
-    """The native text of a source or target; *known* is the source a target's ``<x>`` codes refer to."""
+def _rebuild(
+    element: etree._Element | None, data: dict[str, str] | None = None, known: _Text | None = None, raws: dict[str, str] | None = None
+) -> _Text:
+    """The native text of a source or target; *known* is the source a target's ``<x>`` codes refer to,
+    *raws* the markup of a 1.2 source's ``<x>`` codes by id (else their ``equiv-text``, as older files and other tools write it)."""
     pieces: list[str] = []
     codes: list[InlineCode] = []
     ids: Counter = Counter()
@@ -417,7 +460,7 @@ def _rebuild(element: etree._Element | None, data: dict[str, str] | None = None,
             open_pairs.append(pair)
         elif kind is CodeKind.CLOSE:
             pair = open_pairs.pop() if open_pairs else None
-        raw = child.get("equiv-text", "")
+        raw = (raws or {}).get(ident, child.get("equiv-text", ""))
         by_id[ident] = (raw, kind, pair)
         code(raw, kind, ident, pair)
 
@@ -485,7 +528,11 @@ def _read12(root: etree._Element, path: Path, ns: str = XLIFF12) -> tuple[Catalo
     for element in file.iter(f"{{{ns}}}trans-unit"):
         if element.get("restype") == "x-gettext-domain-header":  # a PO header, as translate-toolkit's po2xliff carries it
             continue
-        source = _rebuild(element.find(f"{{{ns}}}source"))
+        raws = {
+            context.get("context-type", "")[len(CODE_CONTEXT) :]: context.text or ""
+            for context in element.iterfind(f"{{{ns}}}context-group[@purpose='{CODES_PURPOSE}']/{{{ns}}}context")
+        }
+        source = _rebuild(element.find(f"{{{ns}}}source"), raws=raws)
         target_element = element.find(f"{{{ns}}}target")
         target = _rebuild(target_element, known=source)
         unit = Unit(source.text, target.text, line=element.sourceline)

@@ -243,3 +243,15 @@ def test_an_edited_document_keeps_the_reviewed_sentences(project, cli, installed
     assert po.find("Water rose fast.").msgstr == "Nước lên nhanh." and not po.find("Water rose fast.").fuzzy
     revised = po.find("The commission met again on Tuesday.")
     assert revised.fuzzy and revised.msgstr == "Ủy ban họp vào thứ Ba."
+
+
+def test_xliff2_of_a_document_and_a_ninjs_item_validates(project, cli):
+    import shutil
+
+    make_docx(Path("flood.docx"))
+    shutil.copy(Path(__file__).parent / "standards/ninjs/examples/3.1/005_complex_text_article.json", "item.json")
+    assert cli("translate", "flood.docx", "item.json", "--to", "ja", "--engine", "none", "--format", "xliff2").code == 0
+    xsd = xliff_schema("2.0")
+    for name in ("flood", "item"):
+        assert xsd.validate(etree.parse(f"locales/ja/{name}.xlf")), xsd.error_log
+    assert '<pc id="1" dataRefStart="d0" dataRefEnd="d25">Roads closed. Schools</pc>' in Path("locales/ja/flood.xlf").read_text(encoding="utf-8")

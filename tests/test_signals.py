@@ -199,7 +199,7 @@ def _walk_notes(path: Path, fmt: str, reviewed_revision: str) -> int:
                 assert term.lower() in unit.source.lower(), f"{note} on {said}"
         if fmt == "xliff":
             root = etree.parse(str(path)).getroot()
-            element = next(e for e in root.iterfind(f".//{{{xliff.XLIFF12}}}trans-unit") if e.get("id") == xliff.unit_id(unit))
+            element = next(e for e in root.iterfind(f".//{{{xliff.XLIFF12}}}trans-unit") if e.get("id") in (xliff.shown_source(unit), xliff.unit_id(unit)))
             qualifier = element.find(f"{{{xliff.XLIFF12}}}target").get("state-qualifier")
             assert qualifier == (states.QUALIFIERS.get(unit.origin) if unit.origin else None), said
         if fmt == "xliff2":

@@ -18,17 +18,32 @@ from . import __version__, config as configuration, engines, languages
 from .errors import TransflowError, UsageError
 from .textio import relative_path, write_atomic, writes_to_stdout
 
+# rich_markup_mode=None: help texts are plain text, so "[memory] path" and ".[ray]" keep their
+# brackets (rich would read them as markup) and flags show no "<bool>" value.
 app = typer.Typer(
+    rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Translate newsroom articles offline, review them in Poedit, build the localised article.",
 )
-models_app = typer.Typer(no_args_is_help=True, help="Install, list and remove offline MT models (Argos packages).")
+models_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True,
+    help="Offline MT models (Argos packages): list, install, doctor, export-bundle, import-bundle, remove.",
+    short_help="MT models: install, list, doctor, remove, export-bundle, import-bundle",
+)
 app.add_typer(models_app, name="models")
-glossary_app = typer.Typer(no_args_is_help=True, help="Check, list and convert newsroom glossaries (CSV/TSV, TBX).")
+glossary_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True,
+    help="Newsroom glossaries (CSV/TSV, TBX): check, show, convert, suggest.",
+    short_help="Glossaries: check, show, convert, suggest.",
+)
 app.add_typer(glossary_app, name="glossary")
-tm_app = typer.Typer(no_args_is_help=True, help="The project translation memory: import, export (TMX 1.4b), statistics.")
+tm_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True,
+    help="The project translation memory: import, export (TMX 1.4b), stats, copy, repair.",
+    short_help="Translation memory: import, export, stats, copy, repair.",
+)
 app.add_typer(tm_app, name="tm")
 
 out = Console(highlight=False, soft_wrap=True)
@@ -39,6 +54,7 @@ if not out.is_terminal:
 
 class State:
     config: configuration.Config
+    explicit_config: bool = False  # --config given: the project is the one named, wherever the articles are
 
 
 state = State()
@@ -56,8 +72,42 @@ def _root(
     version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True, callback=_show_version),
 ) -> None:
     state.config = configuration.load(config)
+    state.explicit_config = config is not None
     if state.config.models is not None:
         os.environ["ARGOS_PACKAGES_DIR"] = str(state.config.models)
+
+
+def _settle_project(articles) -> None:
+    """Work in the project the articles are in, found from each article's folder upward as git does.
+
+    Run from outside any project, the articles' project is used (with its
+    glossary, TM and folders), never a new one made in the current folder;
+    articles of another project than the current folder's are refused, naming
+    both, rather than translated with the wrong settings.
+    """
+    if state.explicit_config or not articles:
+        return
+    here = configuration.find_project(Path.cwd())
+    homes: dict[Path, Path] = {}
+    for article in articles:
+        home = configuration.find_project(Path(article).resolve().parent)
+        if home is not None:
+            homes.setdefault(home, Path(article))
+    if not homes or set(homes) == {here}:
+        return
+    if len(homes) > 1:
+        (a, first), (b, second) = list(homes.items())[:2]
+        raise UsageError(f"{first} is in the project {a} and {second} in the project {b}; run transflow once per project")
+    (home, article), = homes.items()
+    if here is not None:
+        raise UsageError(
+            f"{article}: is in the project {home}, but the current folder is in the project {here}; "
+            f"run transflow in {home}, or give --config {home / configuration.CONFIG_NAME}"
+        )
+    state.config = configuration.load(home / configuration.CONFIG_NAME)
+    if state.config.models is not None:
+        os.environ["ARGOS_PACKAGES_DIR"] = str(state.config.models)
+    err.print(f"transflow: working in the project {home} (the article's)", markup=False)
 
 
 @app.command()
@@ -110,6 +160,10 @@ def translate(
     from .lock import project_lock
     from .workflow import translate_articles
 
+    folder = next((path for path in articles if path.is_dir()), None)
+    if folder is not None:
+        raise UsageError(f"{folder}: is a folder; 'transflow translate' takes article files, 'transflow batch {folder}' takes folders")
+    _settle_project(articles)
     _use_tm(tm)
     settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format)
     lock = project_lock(settings.project.state, wait)
@@ -191,11 +245,12 @@ def batch(
     from .batch import CHUNK, run_batch
     from .lock import project_lock
 
+    articles = _expand(paths)
+    _settle_project(articles)
     _use_tm(tm)
     settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs)
     if device:
         settings = replace(settings, engine={**settings.engine, "device": device})
-    articles = _expand(paths)
     if report is not None:
         settings.project.refuse_overwrite(report, articles)
     use_ray = ray or ray_address is not None or state.config.executor == "ray"
@@ -343,7 +398,7 @@ def _batch_summary(totals) -> None:
 @app.command()
 def status(
     paths: list[str] = typer.Argument(None, help="Articles, folders or globs (default: every article with a PO/XLIFF file)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (default: the project's targets)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (default: every language with a translation file)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     review: bool = typer.Option(False, "--review", help="Review work left weighted by risk, high-risk articles first."),
     watching: bool = typer.Option(False, "--watch", help="Only what 'transflow watch' is doing: queue, last draft, errors."),
@@ -353,18 +408,22 @@ def status(
     from .project import Project
     from .status import project_review, project_status
 
+    articles = _expand(paths) if paths else None
+    _settle_project(articles)
     cfg = state.config
-    watch_state = watchstate.read(Project.from_config(cfg).watch_state)
+    project = Project.from_config(cfg)
+    watch_state = watchstate.read(project.watch_state)
     if watching:
         if as_json:
             out.print_json(json.dumps(watch_state, ensure_ascii=False))
         else:
             out.print("\n".join(watchstate.summary(watch_state)) if watch_state else "watch: has never run in this project", markup=False)
         return
-    targets = [languages.check(lang)] if lang else cfg.targets
-    articles = _expand(paths) if paths else None
+    # Every language with a translation file, the configured targets first (an article translated
+    # --to en,ja is listed too); --lang narrows it to one.
+    targets = [languages.check(lang)] if lang else project.languages(cfg.targets)
     if review:
-        loads = project_review(Project.from_config(cfg), articles, targets, cfg.source, cfg.risk)
+        loads = project_review(project, articles, targets, cfg.source, cfg.risk)
         if as_json:
             out.print_json(json.dumps([load.as_dict() for load in loads], ensure_ascii=False))
             return
@@ -373,7 +432,7 @@ def status(
             table.add_row(load.article, load.language, *(str(v) for v in (load.high, load.medium, load.low, load.untranslated, load.words_left)), f"{load.work:g}")
         out.print(table)
         return
-    rows = project_status(Project.from_config(cfg), articles, targets, cfg.source)
+    rows = project_status(project, articles, targets, cfg.source)
     if as_json:
         out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
         return
@@ -470,6 +529,7 @@ def build(
     from .project import Project
     from .workflow import BuildOptions, publish
 
+    _settle_project([article])
     _use_tm(tm)
     cfg = state.config
     project = Project.from_config(cfg)

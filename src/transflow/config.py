@@ -274,6 +274,12 @@ def load(explicit: Path | None = None) -> Config:
     return config
 
 
+def find_project(start: Path) -> Path | None:
+    """The folder holding ``transflow.toml`` at *start* or above it, or None when there is no project."""
+    found = find_config(start.resolve())
+    return found.parent if found.is_absolute() else None
+
+
 def find_config(start: Path) -> Path:
     """``transflow.toml`` in *start* or the nearest folder above it (as git finds its repository), so
     a command run in a sub-folder of the project works on that project; ``./transflow.toml`` if none."""

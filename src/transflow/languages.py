@@ -29,7 +29,11 @@ def check(code: str) -> str:
 
 def parse_list(value: str) -> list[str]:
     """Parse a comma-separated list of language codes (``vi,ja``), in order, without repeats."""
-    codes = [check(part) for part in value.split(",") if part.strip()]
+    parts = [part for part in value.split(",") if part.strip()]
+    spaced_list = next((part for part in parts if len(part.split()) > 1), None)
+    if spaced_list is not None:
+        raise UsageError(f"{spaced_list.strip()!r}: separate languages with commas, e.g. --to {','.join(spaced_list.split())}")
+    codes = [check(part) for part in parts]
     if not codes:
         raise UsageError("no target language given; use --to vi,ja")
     return list(dict.fromkeys(codes))

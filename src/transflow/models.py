@@ -258,8 +258,9 @@ def _offline_hint(source: str, target: str) -> str:
     known = next((e for e in catalogue() if e.get("from_code") == source and e.get("to_code") == target), None)
     if known is None:
         return (
-            f"offline, copy translate-{source}_{target}-*.argosmodel here and run "
-            f"'transflow models install --file translate-{source}_{target}-1_9.argosmodel'"
+            f"offline, find translate-{source}_{target}-*.argosmodel (with its SHA-256) in the Argos package index "
+            f"(https://github.com/argosopentech/argospm-index) on a connected machine, copy it here and run "
+            f"'transflow models install --file translate-{source}_{target}-….argosmodel'"
         )
     name = str(known["url"]).rsplit("/", 1)[-1]
     checksum = f" (SHA-256 {known['sha256']})" if known.get("sha256") else ""

@@ -109,16 +109,7 @@ class Project:
         base = self.translation_file(article, target_lang, "po").with_suffix("")
         found = [base.with_name(base.name + suffix) for suffix in _TRANSLATION_SUFFIXES]
         found = [path for path in found if path.is_file()]
-        if len(found) < 2:
-            return found[0] if found else None
-        reviewed = {path: _reviewed(path) for path in found}
-        for path in found:
-            if all(reviewed[other] <= reviewed[path] for other in found):
-                return path
-        raise UsageError(
-            f"{article}: {' and '.join(relative_path(p) for p in found)} hold different reviewed {target_lang} translations; "
-            "keep the file the reviewer worked on and delete the other, or name it with --from"
-        )
+        return _choose(found, article, target_lang) if found else None
 
     def owned_translation(self, article: Path, target_lang: str) -> Path | None:
         """The article's existing PO or XLIFF file, refused when it holds another article's translations."""
@@ -175,15 +166,32 @@ class Project:
 
     # --- discovery and checks -----------------------------------------------------------------
 
+    def languages(self, preferred: Sequence[str] = ()) -> list[str]:
+        """The languages *preferred* and every other one that has a folder of translation files under ``locales/``."""
+        present = []
+        if self.locales.is_dir():
+            for folder in sorted(self.locales.iterdir()):
+                if folder.is_dir() and folder.name not in preferred and _is_language(folder.name):
+                    present.append(folder.name)
+        return [*preferred, *present]
+
     def translations(self, langs: Iterable[str]) -> list[tuple[str, str, Path]]:
-        """Every translation file under ``locales/``: (name below the language folder, language, path)."""
+        """Every article's translation file under ``locales/``: (name below the language folder, language, path).
+
+        One row per article and language: with both a ``.po`` and an ``.xlf``
+        the one ``build`` would read is given, as ``existing_translation`` chooses it.
+        """
         found = []
         for lang in langs:
             folder = self.locales / lang
-            if folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file() and path.suffix.lower() in _TRANSLATION_SUFFIXES:
-                        found.append((path.relative_to(folder).with_suffix("").as_posix(), lang, path))
+            if not folder.is_dir():
+                continue
+            names: dict[str, list[Path]] = {}
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix.lower() in _TRANSLATION_SUFFIXES:
+                    names.setdefault(path.relative_to(folder).with_suffix("").as_posix(), []).append(path)
+            for name, paths in names.items():
+                found.append((name, lang, _choose(paths, name, lang)))
         return found
 
     def refuse_overwrite(self, output: Path, inputs: Iterable[Path] = (), translations_are_inputs: bool = True) -> None:
@@ -237,6 +245,31 @@ class Project:
                     refused.setdefault(other, message)
                     refused.setdefault(article, message)
         return refused
+
+
+def _choose(found: list[Path], article, target_lang: str) -> Path:
+    """Of an article's PO and XLIFF files, the one holding every reviewed translation of the other (the PO when
+    they agree); when each has reviewed work the other lacks, nobody can tell which is right: an error naming both."""
+    if len(found) < 2:
+        return found[0]
+    reviewed = {path: _reviewed(path) for path in found}
+    for path in found:
+        if all(reviewed[other] <= reviewed[path] for other in found):
+            return path
+    raise UsageError(
+        f"{article}: {' and '.join(relative_path(p) for p in found)} hold different reviewed {target_lang} translations; "
+        "keep the file the reviewer worked on and delete the other, or name it with --from"
+    )
+
+
+def _is_language(name: str) -> bool:
+    from .languages import check
+
+    try:
+        check(name)
+    except UsageError:
+        return False
+    return True
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -336,3 +336,53 @@ def test_a_reviewer_moving_placeholders_in_poedit_builds_the_markup(fmt, project
     assert built.code == 0, built.stderr
     output = Path("localized/vi/mekong-summit.md").read_text(encoding="utf-8")
     assert "thông qua [Chiến lược Tokyo 2026](https://www.mofa.go.jp/region/asia-paci/mekong/index.html) về tăng trưởng xanh." in output
+
+
+# Honest counts ----------------------------------------------------------------------------------------------
+
+
+def test_build_says_a_draft_is_fuzzy_not_untranslated_and_counts_as_status_does(project, cli, installed_models):
+    import re
+
+    assert cli("translate", ARTICLE, "--to", "vi").code == 0
+    po = polib.pofile("locales/vi/mekong-summit.po")
+    title = po.find("Mekong-Japan leaders agree on green growth roadmap")  # front matter and heading: one entry
+    assert len(title.occurrences) == 2
+    title.flags = []
+    po.find(APPROVED).flags = []
+    po.find(NEEDS_WORK).msgstr = ""
+    po.save()
+    built = cli("build", ARTICLE, "--lang", "vi")
+    assert built.code == 1
+    assert f": fuzzy, not reviewed yet (--include-fuzzy builds drafts): {REWRITTEN}" in built.stderr
+    assert f": untranslated: {NEEDS_WORK}" in built.stderr
+    status = json.loads(cli("status", ARTICLE, "--json").stdout)[0]
+    total = status["translated"] + status["fuzzy"] + status["untranslated"]
+    assert f"only {status['translated']} of {total} segments" in built.stderr
+    assert status["translated"] == 2 and len(po) == total
+    built = cli("build", ARTICLE, "--lang", "vi", "--include-fuzzy", "--min-translated", "0")
+    assert re.search(rf"{total - 1}/{total} segments translated", built.stdout), built.stdout
+
+
+def test_status_says_why_units_marked_done_do_not_count(project, cli, installed_models):
+    from lxml import etree
+
+    from transflow.exchange import xliff
+
+    assert cli("translate", ARTICLE, "--to", "vi", "--format", "xliff").code == 0
+    path = Path("locales/vi/mekong-summit.xlf")
+    tree = etree.parse(str(path))
+    ns = {"x": xliff.XLIFF12}
+    for unit in tree.iterfind(".//x:trans-unit", ns):
+        target = unit.find("x:target", ns)
+        if len(target):  # the reviewer approved every coded unit, one with a code deleted
+            target.set("state", "translated")
+    damaged = next(u for u in tree.iterfind(".//x:trans-unit", ns) if "Strategy" in "".join(u.find("x:source", ns).itertext()))
+    damaged.find("x:target", ns).remove(damaged.find("x:target", ns)[-1])
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    result = cli("status", ARTICLE)
+    assert result.code == 0
+    assert "1 marked done but counted as fuzzy: their inline codes are damaged" in result.stdout
+    assert json.loads(cli("status", ARTICLE, "--json").stdout)[0]["codes_damaged"] == 1
+    built = cli("build", ARTICLE, "--lang", "vi", "--from", str(path), "--min-translated", "0")
+    assert "marked done, but its inline codes are damaged (fix the tags): The leaders adopted" in built.stderr

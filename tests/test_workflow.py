@@ -100,7 +100,7 @@ def test_build_refuses_below_threshold_and_lists_what_is_missing(project, cli, i
     assert result.code == 1
     assert "only 0 of 15 segments" in result.stderr
     assert "sample_articles/asean-japan.txt:17: untranslated: Other news" not in result.stderr  # listing is capped
-    assert "… and 5 more untranslated segments" in result.stderr
+    assert "… and 5 more segments not built" in result.stderr
     assert not Path("localized").exists()
 
 

@@ -126,7 +126,7 @@ def test_damaged_codes_are_reported_and_kept_out_of_the_build(project, cli, inst
     result = cli("build", "sample_articles/mekong-summit.md", "--lang", "vi", "--from", path)
     assert result.code == 0, result.stderr
     assert f"unit {damaged.get('id')}: the inline codes of the translation do not match the source" in result.stderr
-    assert "untranslated: The leaders adopted the [Tokyo Strategy 2026]" in result.stderr
+    assert "marked done, but its inline codes are damaged (fix the tags): The leaders adopted the [Tokyo Strategy 2026]" in result.stderr
     built = Path("localized/vi/mekong-summit.md").read_text(encoding="utf-8")
     assert "[Tokyo Strategy 2026](https://www.mofa.go.jp/region/asia-paci/mekong/index.html)" in built
 

@@ -16,12 +16,17 @@ from .errors import TransflowError
 from .segment import rejoin
 
 
+UNTRANSLATED = "untranslated"
+NEEDS_REVIEW = "fuzzy, not reviewed yet (--include-fuzzy builds drafts)"
+CODES_DAMAGED = "marked done, but its inline codes are damaged (fix the tags)"
+
+
 @dataclass
 class BuildResult:
     text: str
     total: int = 0
     translated: int = 0
-    missing: list[tuple[int, str]] = field(default_factory=list)
+    missing: list[tuple[int, str, str]] = field(default_factory=list)  # (article line, sentence, why it is not built)
 
     @property
     def percent(self) -> float:
@@ -38,19 +43,23 @@ def build(
     stops the build with an error naming *origin* (the PO/XLIFF file) and the unit.
     """
     result = BuildResult("")
+    counted: set[str] = set()  # each sentence counts once, however often it appears, as in status and Poedit
 
     def translate(seg: Segment) -> str:
         if not seg.translatable:
             return seg.text
-        result.total += 1
+        first = seg.text not in counted
+        counted.add(seg.text)
+        result.total += first
         unit = units.get(seg.text)
         if unit is not None and unit.target and (include_fuzzy or not unit.fuzzy):
-            result.translated += 1
+            result.translated += first
             try:
                 return markup.safe_target(seg, unit.target)
             except markup.MarkupError as err:
                 raise refusal(origin, seg.block.line, seg.text, err) from None
-        result.missing.append((seg.block.line, seg.text))
+        if first:
+            result.missing.append((seg.block.line, seg.text, NEEDS_REVIEW if unit is not None and unit.target else UNTRANSLATED))
         return seg.text
 
     def render(block: Block) -> str:

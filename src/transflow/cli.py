@@ -440,6 +440,13 @@ def status(
     for row in rows:
         table.add_row(row.article, row.language, *(str(v) for v in (row.translated, row.fuzzy, row.untranslated, row.translated_words, row.fuzzy_words, row.untranslated_words)))
     out.print(table)
+    for row in rows:
+        if row.codes_damaged:
+            out.print(
+                f"{row.file}: {row.codes_damaged} marked done but counted as fuzzy: their inline codes are damaged "
+                "(Poedit counts them done); fix the tags in your editor",
+                markup=False,
+            )
     if watch_state:
         out.print("\n".join(watchstate.summary(watch_state)), markup=False)
 
@@ -551,10 +558,10 @@ def build(
     result = published.built.result
     for problem in published.built.problems:
         err.print(f"warning: {problem}", markup=False)
-    for line, text in result.missing[:_LISTED]:
-        err.print(f"{article}:{line}: untranslated: {_shorten(text)}", markup=False)
+    for line, text, why in result.missing[:_LISTED]:
+        err.print(f"{article}:{line}: {why}: {_shorten(text)}", markup=False)
     if len(result.missing) > _LISTED:
-        err.print(f"{article}: … and {len(result.missing) - _LISTED} more untranslated segments", markup=False)
+        err.print(f"{article}: … and {len(result.missing) - _LISTED} more segments not built", markup=False)
     for problem in published.qa_problems:
         err.print(str(problem), markup=False)
     if published.refused:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import exchange
+from .document import CODES_DAMAGED
 from .errors import TransflowError
 from .exchange.catalog import Catalog
 from .languages import spaced
@@ -36,6 +37,8 @@ class Status:
     translated_words: int = 0
     fuzzy_words: int = 0
     untranslated_words: int = 0
+    # Units the file marks done (Poedit counts them) whose inline codes were damaged: counted as fuzzy, never built.
+    codes_damaged: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -76,6 +79,7 @@ def article_status(article: str, language: str, path: Path, default_source_lang:
         article, language, str(path),
         units.translated, units.fuzzy, units.untranslated,
         source_words.translated, source_words.fuzzy, source_words.untranslated,
+        sum(unit.has_problem(CODES_DAMAGED) for unit in catalog.units),
     )
 
 

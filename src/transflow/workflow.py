@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import engines, languages, markup
-from .build import BuildResult, build, refusal
+from .build import CODES_DAMAGED as DAMAGED, BuildResult, build, refusal
 from .document import CODES_DAMAGED, Document, Origin, Segment, State, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
@@ -330,7 +330,10 @@ def build_article(article_path: Path, translations: Path, target_lang: str, defa
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
     order = list(dict.fromkeys(seg.text for seg in segments))
-    return Built(build(doc, usable, source_lang, target_lang, include_fuzzy, relative_path(translations)), problems, order, usable, source_lang, doc)
+    result = build(doc, usable, source_lang, target_lang, include_fuzzy, relative_path(translations))
+    damaged = {unit.source for unit in catalog.units if unit.has_problem(CODES_DAMAGED)}
+    result.missing = [(line, text, DAMAGED if text in damaged else why) for line, text, why in result.missing]
+    return Built(result, problems, order, usable, source_lang, doc)
 
 
 def learn(memory: Memory, built: Built, target_lang: str, article: str) -> int:

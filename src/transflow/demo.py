@@ -172,7 +172,8 @@ def run(folder: Path | None, echo: Callable[[str], None]) -> Path:
     echo(f"\nEverything is in {project}:")
     echo("  sample_articles/   the articles          locales/<lang>/   PO files for Poedit")
     echo("  localized/vi/      the built article     glossaries/       the enforced glossary")
-    echo(f"  transflow.toml     the settings          {MODELS_FOLDER}/       the DEMO models (they copy, not translate)")
+    echo(f"  transflow.toml     the settings          {MODELS_FOLDER + '/':<17} the DEMO models (they copy, not translate)")
     echo(f"Try it yourself: cd {shlex.quote(str(project))} && transflow status")
+    echo("Read on: docs/workflow.md (the translator's workflow) and docs/reviewing.md (Poedit), in transflow's folder.")
     echo(f"Delete the folder when you are done. ({time.monotonic() - started:.0f} s)")
     return project

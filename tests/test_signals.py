@@ -386,3 +386,27 @@ def test_status_says_why_units_marked_done_do_not_count(project, cli, installed_
     assert json.loads(cli("status", ARTICLE, "--json").stdout)[0]["codes_damaged"] == 1
     built = cli("build", ARTICLE, "--lang", "vi", "--from", str(path), "--min-translated", "0")
     assert "marked done, but its inline codes are damaged (fix the tags): The leaders adopted" in built.stderr
+
+
+# Markup a source shows as text --------------------------------------------------------------------------
+
+
+def test_markdown_showing_markup_as_text_builds_when_the_translation_keeps_it(project, cli):
+    from markdown_it import MarkdownIt
+
+    Path("sample_articles/tags.md").write_text(
+        "Editors must not type \\<br/> in a headline.\n\nThe page showed &lt;script&gt; as text.\n", encoding="utf-8"
+    )
+    assert cli("translate", "sample_articles/tags.md", "--to", "vi", "--engine", "none").code == 0
+    po = polib.pofile("locales/vi/tags.po")
+    for entry in po:
+        entry.msgstr = "VI " + entry.msgid
+    po.save()
+    built = cli("build", "sample_articles/tags.md", "--lang", "vi")
+    assert built.code == 0, built.stderr
+    rendered = MarkdownIt().render(Path("localized/vi/tags.md").read_text(encoding="utf-8"))
+    assert "&lt;br/&gt;" in rendered and "&lt;script&gt;" in rendered and "<script" not in rendered and "<br" not in rendered
+    po.find("The page showed &lt;script&gt; as text.").msgstr = "VI <b>The page</b> showed &lt;script&gt; as text."
+    po.save()
+    refused = cli("build", "sample_articles/tags.md", "--lang", "vi", "--force", "-o", "other.md")
+    assert refused.code == 1 and "adds markup its source does not have: '<b>'" in refused.stderr

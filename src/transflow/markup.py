@@ -81,6 +81,7 @@ def safe_target(segment: Segment, target: str) -> str:
     run: list[str] = []
     line_start = not segment.block.text[: segment.start].strip()
     shown = _without(segment.text, raws)
+    shown_decoded = decode(shown)
 
     def flush() -> None:
         nonlocal line_start
@@ -88,10 +89,11 @@ def safe_target(segment: Segment, target: str) -> str:
             return
         text = "".join(run)
         run.clear()
-        found = _MARKUP.search(decode(text)) or _MARKUP.search(text)
-        if found and found.group(0) not in shown:  # what the source sentence shows as text may stay text
-            reused = found.group(0) in left
-            raise MarkupError(found.group(0), "uses an inline code more often than its source" if reused else "adds markup its source does not have")
+        for found in [*_MARKUP.finditer(decode(text)), *_MARKUP.finditer(text)]:
+            # What the source sentence shows as text (``\<br/>``, ``&lt;script&gt;``) may stay text.
+            if found.group(0) not in shown and found.group(0) not in shown_decoded:
+                reused = found.group(0) in left
+                raise MarkupError(found.group(0), "uses an inline code more often than its source" if reused else "adds markup its source does not have")
         out.append(encode(text, line_start))
         line_start = False
 

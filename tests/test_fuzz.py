@@ -195,3 +195,107 @@ def test_readers_refuse_binary_and_utf16_in_one_line(suffix):
         with pytest.raises(TransflowError) as caught:
             read(path)
         _one_line(caught.value)
+
+
+NINJS_TEXT = st.sampled_from(
+    ["<p>Bộ trưởng <b>said</b>.</p>", "<p>A <img alt='Ảnh \"x\"' src=x> b</p>", "<p>unclosed <b>x</p>", "Minister said.\nHà Nội.", "東京", "", "  ", "a/b"]
+) | st.text(max_size=12) | fragments(HTML).map(lambda text: text[:80])
+NINJS_TEXTS = st.lists(
+    st.fixed_dictionaries({"value": NINJS_TEXT}, optional={"role": st.sampled_from(["main", "caption", "alt"]), "contentType": st.sampled_from(["text/html", "text/plain"])}),
+    max_size=3,
+)
+NINJS_ITEM = st.deferred(
+    lambda: st.fixed_dictionaries(
+        {"uri": st.text(max_size=8)},
+        optional={
+            "language": st.sampled_from(["en", "vi", "ja", "fr", "en-GB"]), "headlines": NINJS_TEXTS, "bodies": NINJS_TEXTS, "descriptions": NINJS_TEXTS,
+            "by": NINJS_TEXT, "located": NINJS_TEXT, "people": st.lists(st.fixed_dictionaries({"name": NINJS_TEXT}), max_size=2),
+            "associations": st.lists(NINJS_ITEM.map(lambda item: {"name": "photo", **item}), max_size=2),
+            "renditions": st.lists(st.dictionaries(st.text(max_size=4), st.integers() | st.none() | st.booleans(), max_size=3), max_size=2),
+        },
+    )
+)
+
+
+def _dumped(item: dict, indent: int | None, ascii_only: bool, slash: bool) -> str:
+    import json
+
+    text = json.dumps(item, indent=indent, ensure_ascii=ascii_only)
+    return text.replace("/", "\\/") if slash else text
+
+
+@FUZZ
+@given(st.builds(_dumped, NINJS_ITEM, st.sampled_from([None, 0, 2]), st.booleans(), st.booleans()))
+def test_ninjs_items(text):
+    """Identity is byte-exact, and a build with every block rewritten is the same JSON with the new values."""
+    import json
+
+    from transflow.formats import output_file
+
+    _article(".json", text)
+    path = _write(".json", text)
+    try:
+        doc = parse_file(path)
+    except TransflowError:
+        return
+    built = json.loads(output_file(doc, doc.render(lambda block: "vi" if block.role == "language" else block.text + " é\"<"), "vi"))
+    assert built["uri"] == json.loads(text)["uri"] and built["language"] == "vi"
+
+
+WORDML = [
+    "<w:p>", "</w:p>", "<w:r>", "</w:r>", "<w:t>", "</w:t>", '<w:t xml:space="preserve">', "<w:rPr><w:b/></w:rPr>", "<w:rPr><w:i/></w:rPr>",
+    '<w:rPr><w:lang w:val="en-GB"/></w:rPr>', '<w:proofErr w:type="spellStart"/>', '<w:bookmarkStart w:id="0" w:name="x"/>', '<w:bookmarkEnd w:id="0"/>',
+    '<w:hyperlink r:id="rIdLink">', "</w:hyperlink>", "<w:tab/>", "<w:br/>", '<w:footnoteReference w:id="1"/>',
+    '<w:fldChar w:fldCharType="begin"/>', '<w:instrText> PAGE </w:instrText>', '<w:fldChar w:fldCharType="separate"/>', '<w:fldChar w:fldCharType="end"/>',
+    "<w:sdt><w:sdtContent>", "</w:sdtContent></w:sdt>", "<w:smartTag>", "</w:smartTag>", "&amp;", "&lt;", "&#233;", "<b1>", "</b1>",
+]
+
+
+def _well_formed_runs(text: str) -> str:
+    """Fragments are joined into a body only if it is well-formed XML (as a saved document is)."""
+    from lxml import etree
+
+    from conftest import _W_NS
+
+    body = f"<w:p>{text}</w:p>"
+    try:
+        etree.fromstring(f"<w:body {_W_NS}>{body}</w:body>".encode())
+    except etree.XMLSyntaxError:
+        return "<w:p><w:r><w:t>Minister said.</w:t></w:r></w:p>"
+    return body
+
+
+@FUZZ
+@given(fragments(WORDML + WORDS).map(_well_formed_runs))
+def test_word_documents(body):
+    """A one-line error, or a document whose identity build is the source and whose rewritten paragraphs are well-formed."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from conftest import make_docx
+    from transflow.formats import output_file
+
+    path = make_docx(_write(".docx", b""), body)
+    try:
+        doc = parse_file(path)
+    except TransflowError as err:
+        _one_line(err)
+        return
+    same = output_file(doc, doc.render(lambda block: block.text), "en")
+    with zipfile.ZipFile(path) as before, zipfile.ZipFile(io.BytesIO(same)) as after:
+        assert after.read("word/document.xml") == before.read("word/document.xml")
+    rewritten = output_file(doc, doc.render(lambda block: block.text + " é<&"), "vi")
+    with zipfile.ZipFile(io.BytesIO(rewritten)) as after:
+        etree.fromstring(after.read("word/document.xml"))
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_word_documents_of_arbitrary_bytes(data):
+    path = _write(".docx", data)
+    try:
+        parse_file(path)
+    except TransflowError as err:
+        _one_line(err)

@@ -410,3 +410,20 @@ def test_markdown_showing_markup_as_text_builds_when_the_translation_keeps_it(pr
     po.save()
     refused = cli("build", "sample_articles/tags.md", "--lang", "vi", "--force", "-o", "other.md")
     assert refused.code == 1 and "adds markup its source does not have: '<b>'" in refused.stderr
+
+
+def test_terms_a_japanese_source_writes_together_are_two_words_in_vietnamese():
+    """グエン・ミン・ハン外務副大臣: a name and a title, both glossary terms, no space between them in Japanese."""
+    from transflow.glossary.enforce import TermSpan
+    from transflow.protect import FORMS, protect, restore
+
+    text = "グエン・ミン・ハン外務副大臣は述べた。"
+    name, title = text.index("外務"), text.index("は")
+    terms = [TermSpan(0, name, "Nguyễn Minh Hằng", ()), TermSpan(name, title, "Thứ trưởng Bộ Ngoại giao", ())]
+    for form in FORMS:
+        prepared = protect(text, (), form, terms)
+        output = prepared.text.replace("は述べた。", "phát biểu.")  # a model that keeps the placeholders together
+        assert restore(prepared, output, spaced=True) == "Nguyễn Minh Hằng Thứ trưởng Bộ Ngoại giao phát biểu."
+        assert restore(prepared, prepared.text, spaced=False) == "Nguyễn Minh HằngThứ trưởng Bộ Ngoại giaoは述べた。"  # Japanese: no spaces
+        glued = prepared.text.replace("は述べた。", "nói.").replace(form.render(2), form.render(2) + "x")
+        assert "giao xnói" in restore(prepared, glued, spaced=True)

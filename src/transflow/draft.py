@@ -337,7 +337,7 @@ def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: st
             break
         outputs, pieces = mtpieces.translate(engine, [p.text for _, p in batch], source, target)
         for (job, prepared), output, count in zip(batch, outputs, pieces):
-            job.output = restore(prepared, output.text)
+            job.output = restore(prepared, output.text, spaced(target))
             job.signals.model_score, job.signals.pivot = output.score, output.pivot
             if job.output is not None and count > 1:
                 job.problems.append(_long_sentence(job.text, count))

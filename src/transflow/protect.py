@@ -114,11 +114,14 @@ def usable_forms(text: str) -> list[Form]:
     return [form for form in FORMS if not form.pattern().search(text)]
 
 
-def restore(protected: Protected, output: str) -> str | None:
+def restore(protected: Protected, output: str, spaced: bool = False) -> str | None:
     """Put the replacements back into MT *output*.
 
     None when a placeholder was lost, multiplied, invented, or a closing code
-    moved before its opening one: the caller then tries another form.
+    moved before its opening one: the caller then tries another form. In a
+    *spaced* target language a term never touches a word: two terms a
+    Japanese source wrote together (グエン・ミン・ハン外務副大臣) are two
+    words in Vietnamese ("Nguyễn Minh Hằng Thứ trưởng…", not "HằngThứ").
     """
     count = len(protected.replacements)
     found = list(protected.form.pattern().finditer(output))
@@ -135,8 +138,14 @@ def restore(protected: Protected, output: str) -> str | None:
         if protected.tight_before[n]:
             before = before.rstrip(" ")
         pieces.append(before)
-        pieces.append(protected.replacements[n])
+        replacement = protected.replacements[n]
+        term = not protected.tight_before[n] and not protected.tight_after[n]
+        if spaced and term and replacement[:1].isalnum() and "".join(pieces)[-1:].isalnum():
+            pieces.append(" ")
+        pieces.append(replacement)
         cursor = match.end()
+        if spaced and term and replacement[-1:].isalnum() and output[cursor : cursor + 1].isalnum():
+            pieces.append(" ")
         if protected.tight_after[n]:
             while cursor < len(output) and output[cursor] == " ":
                 cursor += 1

@@ -427,3 +427,20 @@ def test_terms_a_japanese_source_writes_together_are_two_words_in_vietnamese():
         assert restore(prepared, prepared.text, spaced=False) == "Nguyễn Minh HằngThứ trưởng Bộ Ngoại giaoは述べた。"  # Japanese: no spaces
         glued = prepared.text.replace("は述べた。", "nói.").replace(form.render(2), form.render(2) + "x")
         assert "giao xnói" in restore(prepared, glued, spaced=True)
+
+
+# Figures --------------------------------------------------------------------------------------------------
+
+
+def test_a_date_kept_as_the_source_writes_it_is_the_wrong_style_not_missing():
+    from transflow import qa
+    from transflow.document import Unit
+
+    context = qa.Context("en", "vi")
+    kept = Unit("The talks ended on Dec. 2 in Hanoi.", "Cuộc đàm phán kết thúc vào Dec. 2 tại Hà Nội.")
+    problems = [(p.check, p.severity, p.message) for p in qa.run([kept], "f.po", context) if p.check in ("numbers", "figure-style")]
+    assert problems == [("figure-style", qa.WARNING, "Dec. 2 is written as in the source, not in the vi house style")]
+    styled = Unit("The talks ended on Dec. 2 in Hanoi.", "Cuộc đàm phán kết thúc vào ngày 2/12 tại Hà Nội.")
+    assert [p for p in qa.run([styled], "f.po", context) if p.check in ("numbers", "figure-style")] == []
+    lost = Unit("The talks ended on Dec. 2 in Hanoi.", "Cuộc đàm phán kết thúc tại Hà Nội.")
+    assert [p.message for p in qa.run([lost], "f.po", context) if p.check == "numbers"] == ["Dec. 2 of the source is missing from the translation"]

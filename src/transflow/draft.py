@@ -33,7 +33,7 @@ from .status import words
 
 CODES_LOST = UnitProblem("markup", "MT lost the inline codes; they are missing from this draft")
 # QA checks not repeated on machine drafts: enforcement already names glossary problems.
-QA_COVERED_BY_ENFORCEMENT = ("glossary", "deprecated-term", "empty", "numbers")
+QA_COVERED_BY_ENFORCEMENT = ("glossary", "deprecated-term", "empty", "numbers", "figure-style")
 # How alike (rapidfuzz ratio, 0–100) a revised sentence must be to an old one to inherit its translation.
 REVISION_SIMILARITY = 70
 
@@ -281,7 +281,7 @@ def _finish(job_draft: Draft, origin: str) -> None:
         repaired = [span for span in job.repaired if span not in lost]
         job.problems += [figure_enforcement.problem(unit.source, span, REPAIRED) for span in repaired]
         job.problems += [figure_enforcement.problem(unit.source, span, NOT_ENFORCED) for span in lost]
-        covered = QA_COVERED_BY_ENFORCEMENT if job_draft.figures else QA_COVERED_BY_ENFORCEMENT[:-1]
+        covered = QA_COVERED_BY_ENFORCEMENT if job_draft.figures else QA_COVERED_BY_ENFORCEMENT[:-2]
         found = qa.run([unit], "", context, covered)
         job.problems += [UnitProblem(p.check, p.message) for p in found]
         job.signals.figures_missing = [span.replacement for span in lost]

@@ -90,19 +90,41 @@ def _deprecated(unit: Unit, ctx: Context) -> Iterable[str]:
 # Numbers and dates ----------------------------------------------------------------
 
 
-@check("numbers", ERROR)
-def _numbers(unit: Unit, ctx: Context) -> Iterable[str]:
-    """Every figure of the source, by value, in the translation: 3,000 = 3.000, 240.8 billion = 2408億, Nov. 27 = 27/11."""
+def _figures(unit: Unit, ctx: Context) -> tuple[list[str], list[str]]:
+    """The source's figures the translation lacks, and those it keeps as the source writes them
+    (an English "Dec. 2" inside a Vietnamese sentence): there, but not in the target's style."""
     source_text = unicodedata.normalize("NFC", _plain(unit, unit.source))
     target_text = unicodedata.normalize("NFC", _plain(unit, unit.target))
     wanted = [(source_text[f.start : f.end], key) for f in figures.find(source_text, ctx.source_lang) for key in f.keys()]
     available = [key for f in figures.find(target_text, ctx.target_lang, tolerant=True) for key in f.keys()]
+    literal = [(target_text[f.start : f.end], key) for f in figures.find(target_text, ctx.source_lang, tolerant=True) for key in f.keys()]
+    missing, kept = [], []
     for shown, key in wanted:
         match = next((i for i, found in enumerate(available) if same(key, found)), None)
-        if match is None:
-            yield f"{shown} of the source is missing from the translation"
-        else:
+        if match is not None:
             available.pop(match)
+            continue
+        as_written = next((i for i, (text, found) in enumerate(literal) if same(key, found) and text == shown), None)
+        if as_written is not None:
+            literal.pop(as_written)
+            kept.append(shown)
+        else:
+            missing.append(shown)
+    return missing, kept
+
+
+@check("numbers", ERROR)
+def _numbers(unit: Unit, ctx: Context) -> Iterable[str]:
+    """Every figure of the source, by value, in the translation: 3,000 = 3.000, 240.8 billion = 2408億, Nov. 27 = 27/11."""
+    for shown in _figures(unit, ctx)[0]:
+        yield f"{shown} of the source is missing from the translation"
+
+
+@check("figure-style", WARNING)
+def _figure_style(unit: Unit, ctx: Context) -> Iterable[str]:
+    """A figure kept exactly as the source writes it is there, in the wrong style: not an error, not missing."""
+    for shown in _figures(unit, ctx)[1]:
+        yield f"{shown} is written as in the source, not in the {ctx.target_lang} house style"
 
 
 # Markup, URLs ---------------------------------------------------------------------

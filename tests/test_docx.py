@@ -63,6 +63,12 @@ def test_bold_across_a_sentence_keeps_its_sentences_in_one_segment(corpus):
     assert "Water rose fast." in texts and "<b1>Roads closed. Schools</b1> stayed open." in texts
 
 
+def test_a_note_mark_after_a_full_stop_ends_its_sentence(corpus):
+    texts = [seg.text for seg in segments_of(parse_file(corpus), "en")]
+    assert "The ferry at <b1>Can Tho</b1> stopped on Monday.<fn2/><cm3/>" in texts
+    assert "Officials said more rain is due.<cm4/><c5/>" in texts
+
+
 def test_identity_render_gives_back_every_member_byte_for_byte(corpus):
     doc = parse_file(corpus)
     same = output_file(doc, doc.render(lambda block: block.text), "en")

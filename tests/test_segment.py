@@ -80,6 +80,13 @@ def test_closing_code_stays_with_its_sentence():
     assert [text[a:b] for a, b in segment(text, "en", codes)] == ["**It is over.**", "Next one."]
 
 
+@pytest.mark.parametrize("after, expected", [(" Next one.", ["It is over.<fn1/>", "Next one."]), ("Next one.", ["It is over.<fn1/>Next one."])])
+def test_a_note_mark_after_the_full_stop_stays_with_its_sentence_when_a_space_follows(after, expected):
+    text = "It is over.<fn1/>" + after
+    codes = [InlineCode(11, 17, CodeKind.STANDALONE)]
+    assert [text[a:b] for a, b in segment(text, "en", codes)] == expected
+
+
 def test_vietnamese_text_in_decomposed_form_segments_like_composed():
     import unicodedata
 

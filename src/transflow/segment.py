@@ -181,19 +181,29 @@ class _Splitter:
         while j < len(text) and (text[j] in _TERMINATORS or text[j] in _CJK_TERMINATORS):
             j += 1
         run_end, closed_bracket = j, False
+        closers = []
         while j < len(text):
             code = self.code_at.get(j)
             if code is not None and code.kind is CodeKind.CLOSE:
                 j = code.end
+            elif code is not None and code.kind is CodeKind.STANDALONE:
+                # A note mark or an empty element right after the terminator ("Monday.<fn2/> Officials")
+                # stays with its sentence when a space follows it; scanned once, so still linear.
+                m = j
+                while (after := self.code_at.get(m)) is not None and after.kind is not CodeKind.OPEN:
+                    m = after.end
+                if m >= len(text) or not text[m].isspace():
+                    break
+                j = m
             elif text[j] in _CLOSERS:
                 closed_bracket = True
+                closers.append(text[j])
                 j += 1
             else:
                 break
         k = j
         while k < len(text) and text[k].isspace():
             k += 1
-        closers = text[run_end:j]
         closing = (
             sum(ch in _CJK_CLOSE or ch in ")]" for ch in closers),
             closers.count("”"),

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LANGUAGES = ("en", "vi", "ja")  # what ``detect`` can answer
@@ -84,3 +86,28 @@ def _vietnamese(word: str) -> bool:
 def _is_vietnamese_letters(word: str) -> bool:
     """Accents that French or Spanish share (é, è, ñ…) count only in words Vietnamese spelling allows."""
     return not any(ch in "fjwzFJWZ" for ch in word) and "ñ" not in word.lower()
+
+
+def article(texts: Sequence[str]) -> tuple[Detection, dict[str, int]]:
+    """The language of an article from its blocks, and how many of its blocks are plainly in each language.
+
+    The whole text decides, unless blocks that are plainly in another
+    language (full sentences) carry more of the text: an article of four
+    English paragraphs and two Vietnamese ones is English, whatever share of
+    tone marks the Vietnamese ones bring. More than one language in the
+    counts is worth a warning: the minority's paragraphs go through the
+    wrong model, or reach no edition.
+    """
+    whole = detect(" \n".join(texts))
+    weights: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        found = detect(text)
+        if found.certain:
+            weights[found.lang] += len(text)
+            counts[found.lang] += 1
+    if len(counts) > 1:
+        top = weights.most_common(1)[0][0]
+        if top != whole.lang:
+            whole = Detection(top, True, True, f"{counts[top]} of {sum(counts.values())} paragraphs")
+    return whole, dict(counts)

@@ -16,7 +16,7 @@ from .build import CODES_DAMAGED as DAMAGED, BuildResult, build, refusal
 from .document import CODES_DAMAGED, Document, Origin, Segment, State, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
-from .detect import LANGUAGES as DETECTED, detect
+from .detect import LANGUAGES as DETECTED, article as detect_article
 from .errors import TransflowError, UsageError
 from . import exchange, qa
 from .exchange import tmx, xliff
@@ -43,13 +43,15 @@ class Article:
     reference: str
     source_lang: str
     _segments: list[Segment] | None = field(default=None, repr=False)
+    warning: str | None = None  # the article mixes languages
 
     @classmethod
     def load(cls, path: Path, settings: Settings) -> Article:
         """Parse the article and settle its language (see ``Settings.source_lang_of``)."""
         doc = parse_file(path)
         reference = settings.project.reference(path)
-        return cls(path, doc, reference, settings.source_lang_of(reference, doc))
+        lang = settings.source_lang_of(reference, doc)
+        return cls(path, doc, reference, lang, warning=_mixed(reference, doc, lang))
 
     def segments(self) -> list[Segment]:
         """The article's segments, cut once (by its own language's rules) however many target languages are drafted."""
@@ -90,7 +92,7 @@ class Settings:
 
     def source_lang_of(self, reference: str, doc: Document) -> str:
         """The article's language: ``--from`` if given, refused when the text plainly says otherwise; else detected."""
-        found = detect(" \n".join(block.text for block in doc.blocks if block.role != "language"))
+        found, _ = detect_article([block.text for block in doc.blocks if block.role != "language"])
         if self.source_lang is None:
             return found.lang if found.evidence else self.default_source_lang
         if found.certain and found.lang != self.source_lang and not self.force_source_lang:
@@ -100,6 +102,19 @@ class Settings:
                 f"or add --from-force if it really is {self.source_lang}"
             )
         return self.source_lang
+
+
+def _mixed(reference: str, doc: Document, lang: str) -> str | None:
+    """A warning when paragraphs of the article are plainly in another language than the one it is translated from."""
+    _, counts = detect_article([block.text for block in doc.blocks if block.role != "language"])
+    others = {other: n for other, n in counts.items() if other != lang}
+    if not others:
+        return None
+    listed = ", ".join(f"{n} in {languages.english_name(other)} ({other})" for other, n in sorted(others.items()))
+    return (
+        f"warning: {reference}: mixes languages: {counts.get(lang, 0)} paragraphs in {languages.english_name(lang)} ({lang}), {listed}; "
+        f"it is translated from {lang}, so the others go through the {lang} model: split the article, or check those paragraphs in review"
+    )
 
 
 @dataclass
@@ -262,6 +277,8 @@ def translate_articles(
         for source_lang, target_lang in pairs:
             resources.engine.check(source_lang, target_lang)
         for article in articles:
+            if article.warning:
+                yield article.warning
             if article.source_lang in settings.target_langs:
                 yield f"{article.reference}: already in {article.source_lang}, not translated into it"
         with guard or nullcontext():

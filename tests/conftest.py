@@ -220,6 +220,17 @@ DOCX_BODY = (
     "<w:tr><w:tc><w:p><w:r><w:t>River level</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Four metres</w:t></w:r></w:p></w:tc></w:tr>"
     "<w:tr><w:tc><w:p><w:r><w:t>Ferries stopped</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Twelve</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
     '<w:p><w:r><w:t>Tom &amp; Jerry left &lt;early&gt;.</w:t></w:r></w:p>'
+    # A picture in the text, with its caption after it.
+    '<w:p><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+    '<wp:extent cx="914400" cy="914400"/><wp:docPr id="1" name="Picture 1" descr="A flooded ferry landing"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="image1.png"/>'
+    '<pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdImage"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+    "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+    '<w:r><w:t xml:space="preserve"> The ferry landing under water (Photo: VNA)</w:t></w:r></w:p>'
     "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/></w:sectPr>"
 )
 

@@ -52,10 +52,17 @@ def test_blocks_are_what_a_translator_should_see(corpus):
         ("paragraph", "Printed on page <fld1>1</fld1> of the river report."),
         ("table cell", "River level"), ("table cell", "Four metres"), ("table cell", "Ferries stopped"), ("table cell", "Twelve"),
         ("paragraph", "Tom & Jerry left <early>."),
+        ("paragraph", "<img1/> The ferry landing under water (Photo: VNA)"),
+        ("picture description", "A flooded ferry landing"),
         ("header", "Mekong Daily News"),
         ("footnote", "<fn1/> Source: the provincial flood office."),
         ("comment", "Check the river level."),
     ]
+
+
+def test_picture_alt_text_is_a_block_of_its_own(corpus):
+    pictures = [inner.block for block in parse_file(corpus).blocks for inner in block.inner]
+    assert [(b.kind, b.text) for b in pictures] == [("picture description", "A flooded ferry landing")]
 
 
 def test_bold_across_a_sentence_keeps_its_sentences_in_one_segment(corpus):
@@ -92,7 +99,7 @@ def test_untranslated_build_keeps_text_relationships_and_media_and_sets_the_lang
 def test_every_rebuilt_paragraph_says_what_its_source_says(corpus):
     """Each paragraph rewritten from its own codes (as a translation is) has the source's text and formatting."""
     doc = parse_file(corpus)
-    rebuilt = output_file(doc, doc.render(lambda block: block.rebuild(block.text) and block.text + " "), "en")
+    rebuilt = output_file(doc, doc.render(lambda block: block.text + " " if block.rebuild else block.text), "en")
     path = corpus.with_name("rebuilt.docx")
     path.write_bytes(rebuilt)
     source, copy = python_docx.Document(str(corpus)), python_docx.Document(str(path))
@@ -117,6 +124,8 @@ def test_translation_written_into_runs_with_its_formatting(corpus, tmp_path):
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "<w:proofErr" not in xml.split("The ủy ban")[0][-200:]
     assert "Tom &amp; Jerry Chuột left &lt;early&gt;." in xml
+    assert '<a:blip r:embed="rIdImage"/>' in xml and "The phà landing under water" in xml
+    assert 'descr="A flooded phà landing"' in xml
     footnotes = zipfile.ZipFile(path).read("word/footnotes.xml").decode()
     assert "Nguồn: the provincial flood office." in footnotes and '<w:footnoteRef/>' in footnotes
 

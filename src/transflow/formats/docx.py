@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape, unescape
 
 from .. import archives, xmlsafe
-from ..document import Block, CodeKind, Document, InlineCode
+from ..document import Block, CodeKind, Document, InlineCode, InnerBlock
 from ..errors import TransflowError, UsageError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -60,6 +60,7 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Word's noise: what two runs may differ by and still be one piece of text.
 _NOISE = re.compile(r"<w:lang\b[^>]*/>|<w:noProof\b[^>]*/>|\s+w:rsid\w*=\"[^\"]*\"|<w:rFonts w:hint=\"[^\"]*\"/>")
+_DESCRIPTION = re.compile(r'(?<=\s)descr="([^"<]*)"')
 _LANGUAGE = re.compile(r"<w:lang\b[^>]*/>")
 _ZERO_WIDTH = {"bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd", "permStart", "permEnd"}
 _DROPPED = {"proofErr", "lastRenderedPageBreak"}
@@ -299,25 +300,38 @@ class _Reader:
         if not kept:
             return  # bookmarks and spell-check marks at the edges stay in the skeleton
         inner = content[kept[0] : kept[-1] + 1]
+        start, end = inner[0].start, inner[-1].end
         atoms = self.atoms(inner, p)
         para = _Paragraph(self.xml)
         counts: Counter[str] = Counter()
         for atom in atoms:
             if atom.kind == "text":
                 counts[_key(atom.properties)] += len(atom.text)
-        if not counts:
-            return
-        base_key = "" if "" in counts else counts.most_common(1)[0][0]  # plain text is the base where there is any
-        base = next(a.properties for a in atoms if a.kind == "text" and _key(a.properties) == base_key)
+        base_key = "" if "" in counts or not counts else counts.most_common(1)[0][0]  # plain text is the base where there is any
+        base = next((a.properties for a in atoms if a.kind == "text" and _key(a.properties) == base_key), "")
         self.fold(atoms, para, base_key)
         text = "".join(para.pieces)
         outside = re.sub("|".join(re.escape(c) for c in sorted(para.table, key=len, reverse=True)), "", text) if para.table else text
-        if not any(ch.isalnum() for ch in outside):
+        descriptions = self.descriptions(start, end)
+        if not any(ch.isalnum() for ch in outside) and not descriptions:
             return
-        start, end = inner[0].start, inner[-1].end
         writer = ParagraphWriter(base, tuple(para.table.items()), tuple(para.pairs.items()))
-        block = Block(self.block_kind(p, in_table), self.line, self.xml[start:end], text, tuple(para.codes), syntax="docx", rebuild=writer)
+        block = Block(
+            self.block_kind(p, in_table), self.line, self.xml[start:end], text, tuple(para.codes),
+            inner=descriptions, syntax="docx", rebuild=writer,
+        )
         self.spans.append((start, end, block))
+
+    def descriptions(self, start: int, end: int) -> tuple[InnerBlock, ...]:
+        """The alt text of pictures in the paragraph (``wp:docPr descr``): translated inside the picture's code."""
+        found: dict[str, InnerBlock] = {}
+        for match in _DESCRIPTION.finditer(self.xml, start, end):
+            anchor, value = match.group(0), match.group(1)
+            text = " ".join(html.unescape(value).split())
+            if anchor not in found and any(ch.isalpha() for ch in text):
+                block = Block("picture description", self.line, value, text, encode="html-attribute")
+                found[anchor] = InnerBlock(block, anchor, len('descr="'), len('descr="') + len(value))
+        return tuple(found.values())
 
     def block_kind(self, p: _El, in_table: bool) -> str:
         if self.kind != "paragraph":

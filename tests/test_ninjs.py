@@ -278,3 +278,38 @@ def test_ninjs_through_translate_po_xliff_and_build(project, cli, installed_mode
     item = json.loads(Path("localized/vi/flood.json").read_text(encoding="utf-8"))
     validate(item, 3)
     assert item["language"] == "vi" and item["associations"][-1]["rel"] == "irel:translatedFrom"
+
+
+def test_names_reach_the_glossary_as_terms(project, cli, installed_models):
+    import polib
+
+    Path("terms.csv").write_text(
+        "en,vi,ja,type,note,dnt,case_sensitive\nCan Tho,Cần Thơ,カントー,place,,,\nMekong River Commission,Ủy hội sông Mê Kông,メコン川委員会,organisation,,,\n",
+        encoding="utf-8",
+    )
+    Path("flood.json").write_text(json.dumps(RICH_3, indent=2, ensure_ascii=False), encoding="utf-8")
+    assert cli("translate", "flood.json", "--to", "vi", "--glossary", "terms.csv").code == 0
+    po = polib.pofile("locales/vi/flood.po")
+    assert po.find("Can Tho").msgstr == "Cần Thơ" and po.find("Mekong River Commission").msgstr == "Ủy hội sông Mê Kông"
+    assert "#. block: place name" in Path("locales/vi/flood.po").read_text(encoding="utf-8")
+
+
+def test_a_new_version_of_an_item_keeps_the_reviewed_sentences(project, cli, installed_models):
+    import polib
+
+    Path("flood.json").write_text(json.dumps(RICH_3, indent=2, ensure_ascii=False), encoding="utf-8")
+    cli("translate", "flood.json", "--to", "vi")
+    po = polib.pofile("locales/vi/flood.po")
+    kept, changed = po.find("Lan Nguyen"), po.find("Floods close the Mekong ferry")
+    kept.msgstr, kept.flags = "Lan Nguyễn", []
+    changed.msgstr, changed.flags = "Lũ làm ngừng phà sông Mê Kông", []
+    po.save()
+    newer = RICH_3 | {"version": "2", "versionCreated": "2026-01-05T10:00:00Z",
+                      "headlines": [{"role": "main", "value": "Floods close the Mekong ferries"}, *RICH_3["headlines"][1:]]}
+    Path("flood.json").write_text(json.dumps(newer, indent=2, ensure_ascii=False), encoding="utf-8")
+    result = cli("translate", "flood.json", "--to", "vi")
+    assert result.code == 0 and "1 revised" in result.stdout, result.stdout + result.stderr
+    po = polib.pofile("locales/vi/flood.po")
+    assert po.find("Lan Nguyen").msgstr == "Lan Nguyễn" and not po.find("Lan Nguyen").fuzzy
+    revised = po.find("Floods close the Mekong ferries")
+    assert revised.fuzzy and revised.msgstr == "Lũ làm ngừng phà sông Mê Kông"

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, nullcontext
@@ -29,8 +30,10 @@ from .draft import machine_translate
 from .errors import TransflowError, UsageError
 from .formats import SUFFIXES
 from .manifest import Manifest
-from .workflow import Article, Pending, Settings, finish, open_resources, start
+from .workflow import Article, Pending, Settings, finish, open_resources, record_drafts, start
 
+# Articles whose files are written at the same time (the writes mostly wait for the disk).
+WRITERS = 4
 # Articles drafted together: one MT batch per chunk; the manifest and the MT cache are saved after each.
 CHUNK = 50
 
@@ -390,31 +393,57 @@ def _write(translated: Future, target_lang, settings, resources, manifest, repor
 
 
 def _write_articles(pending, mt_share, target_lang, settings, resources, manifest, report, stage: _Stage) -> None:
-    for item, key, fingerprint, spent in pending:
-        if stage.stopping():
-            return
-        began = time.perf_counter()
-        try:
-            finish(item, settings, resources)
-        except TransflowError as err:
-            report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
-            continue
-        manifest.record(key, fingerprint)
-        stats = item.draft.stats
-        report(
-            ArticleReport(
-                item.article.reference,
-                target_lang,
-                segments=stats.segments,
-                reviewed_kept=stats.kept,
-                revised=stats.revised,
-                from_tm=stats.from_tm,
-                from_mt=stats.machine,
-                glossary_enforced=stats.terms_enforced,
-                glossary_flagged=stats.terms_flagged,
-                qa_problems=sum(len(unit.problems) for unit in item.draft.units if unit.fuzzy),
-                flagged=stats.flagged,
-                seconds=round(spent + time.perf_counter() - began + mt_share * len(item.draft.pending), 3),
-                source_language=item.article.source_lang,
+    """Each article's files, a few at a time: writing is mostly waiting for the disk (fsync), which threads overlap.
+
+    Articles are reported and recorded in the manifest in their order, in this
+    thread (the drafts record, the manifest and the reports are not shared
+    with the writers). Once *stage* says stop, no further article is started;
+    those being written finish.
+    """
+    entries = iter(pending)
+    window: deque[tuple[tuple, Future]] = deque()
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="transflow-write") as writers:
+
+        def fill() -> None:
+            while len(window) < 2 * WRITERS and not stage.stopping():
+                entry = next(entries, None)
+                if entry is None:
+                    return
+                window.append((entry, writers.submit(_finish_timed, entry[0], settings)))
+
+        fill()
+        while window:
+            (item, key, fingerprint, spent), written = window.popleft()
+            try:
+                seconds = written.result()
+            except TransflowError as err:
+                report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
+                fill()
+                continue
+            fill()
+            record_drafts(item, resources)
+            manifest.record(key, fingerprint)
+            stats = item.draft.stats
+            report(
+                ArticleReport(
+                    item.article.reference,
+                    target_lang,
+                    segments=stats.segments,
+                    reviewed_kept=stats.kept,
+                    revised=stats.revised,
+                    from_tm=stats.from_tm,
+                    from_mt=stats.machine,
+                    glossary_enforced=stats.terms_enforced,
+                    glossary_flagged=stats.terms_flagged,
+                    qa_problems=sum(len(unit.problems) for unit in item.draft.units if unit.fuzzy),
+                    flagged=stats.flagged,
+                    seconds=round(spent + seconds + mt_share * len(item.draft.pending), 3),
+                    source_language=item.article.source_lang,
+                )
             )
-        )
+
+
+def _finish_timed(item: Pending, settings: Settings) -> float:
+    began = time.perf_counter()
+    finish(item, settings)
+    return time.perf_counter() - began

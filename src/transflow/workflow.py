@@ -200,9 +200,8 @@ def finish(pending: Pending, settings: Settings, resources: Resources | None = N
     for fmt, path in zip(settings.formats, paths):
         with unless_changed(path, pending.seen.get(path)):
             exchange.write(path, catalog, pending.article.reference, fmt, datatype)
-    if resources is not None and resources.drafts is not None and pending.draft.pending:
-        drafted = ((unit.source, unit.target) for unit, _ in pending.draft.pending)
-        resources.drafts.record(pending.article.source_lang, pending.target_lang, drafted)
+    if resources is not None:
+        record_drafts(pending, resources)
     stats = pending.draft.stats
     return (
         f"{', '.join(relative_path(p) for p in paths)}: {stats.segments} segments, {stats.kept} reviewed kept, "
@@ -215,6 +214,13 @@ def finish(pending: Pending, settings: Settings, resources: Resources | None = N
         + (f", {stats.figures_enforced} figures in house style" if stats.figures_enforced else "")
         + (f", {stats.flagged} flagged for the reviewer" if stats.flagged else "")
     )
+
+
+def record_drafts(pending: Pending, resources: Resources) -> None:
+    """Keep the machine drafts an article's files were written with, for ``glossary suggest --from-reviews``."""
+    if resources.drafts is not None and pending.draft.pending:
+        drafted = ((unit.source, unit.target) for unit, _ in pending.draft.pending)
+        resources.drafts.record(pending.article.source_lang, pending.target_lang, drafted)
 
 
 def _keep_reviewer_saves(pending: Pending, path: Path) -> int:

@@ -34,7 +34,7 @@ from .batch import CHUNK, ArticleReport, run_batch
 from .engines import Engine, Translation
 from .errors import TransflowError, UsageError
 from .exchange import FORMATS
-from .formats import PARSERS
+from .formats import SUFFIXES
 from .lock import LockBusy, project_lock
 from .project import Project
 from .textio import relative_path
@@ -81,7 +81,7 @@ class Inbox:
         self.excluded = [folder.resolve() for folder in (project.locales, project.localized, project.state)]
 
     def wants(self, path: Path) -> bool:
-        if path.suffix.lower() not in PARSERS:
+        if path.suffix.lower() not in SUFFIXES:
             return False
         return self._inside_and_visible(path)
 
@@ -291,7 +291,7 @@ class Watch:
         self._listening.wait()
         self.log(
             "watching",
-            f"{', '.join(self.state.data['folders'])} for {', '.join(sorted(PARSERS))} articles; drafts into "
+            f"{', '.join(self.state.data['folders'])} for {', '.join(sorted(SUFFIXES))} articles; drafts into "
             f"{', '.join(self.settings.target_langs)} once a file has been quiet for {self.waiting.settle:g} s",
             folders=self.state.data["folders"],
             languages=list(self.settings.target_langs),

@@ -127,12 +127,20 @@ class Resources:
     order_rules: Sequence[OrderRule] = ()
     drafts: Drafts | None = None  # the machine drafts written, kept for glossary suggest --from-reviews
     _enforcers: dict[tuple[str, str], Enforcer | None] = field(default_factory=dict, repr=False)
+    _figures: dict[tuple[str, str], FigureEnforcer] = field(default_factory=dict, repr=False)
 
     def enforcer(self, source_lang: str, target_lang: str) -> Enforcer | None:
         pair = (source_lang, target_lang)
         if pair not in self._enforcers:
             self._enforcers[pair] = Enforcer(self.glossary, source_lang, target_lang, self.order_rules) if self.glossary else None
         return self._enforcers[pair]
+
+    def figure_enforcer(self, source_lang: str, target_lang: str, styles: Mapping[str, HouseStyle]) -> FigureEnforcer:
+        """One per language pair and job: a house style is built once, not once per article (a watch burst has hundreds)."""
+        pair = (source_lang, target_lang)
+        if pair not in self._figures:
+            self._figures[pair] = FigureEnforcer(source_lang, target_lang, styles)
+        return self._figures[pair]
 
 
 @contextmanager
@@ -175,7 +183,7 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     machine_drafts = resources.drafts.find(source_lang, target_lang, awaiting) if resources.drafts is not None and awaiting else {}
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
-        resources.memory, settings.fuzzy_threshold, FigureEnforcer(source_lang, target_lang, settings.figure_styles), settings.risk,
+        resources.memory, settings.fuzzy_threshold, resources.figure_enforcer(source_lang, target_lang, settings.figure_styles), settings.risk,
         machine_drafts,
     )
     return Pending(article, target_lang, drafted, previous, seen)

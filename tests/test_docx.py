@@ -270,3 +270,10 @@ def test_xliff2_of_a_document_and_a_ninjs_item_validates(project, cli):
     for name in ("flood", "item"):
         assert xsd.validate(etree.parse(f"locales/ja/{name}.xlf")), xsd.error_log
     assert '<pc id="1" dataRefStart="d0" dataRefEnd="d25">Roads closed. Schools</pc>' in Path("locales/ja/flood.xlf").read_text(encoding="utf-8")
+
+
+def test_a_document_changed_between_reading_and_writing_is_not_built(corpus):
+    doc = parse_file(corpus)
+    make_docx(corpus, DOCX_BODY.replace("Monday", "Tuesday"))
+    with pytest.raises(TransflowError, match="changed while it was being built"):
+        built_bytes(doc, {})

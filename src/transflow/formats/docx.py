@@ -2,8 +2,9 @@
 
 A .docx is a zip of XML parts. The parts that hold text are cut, byte for
 byte, into skeleton and one Block per paragraph; the Document's text is those
-parts joined by NUL (a character XML cannot hold), and ``package`` keeps the
-archive, so a build writes every other member back untouched.
+parts joined by NUL (a character XML cannot hold), and ``package`` names the
+archive and its digest, so a build writes every other member back untouched
+(and refuses if the file changed meanwhile).
 
 lxml checks each part (safely: no entities, no network) but keeps no
 character offsets, so the part is tokenized here with a regex, as the HTML
@@ -27,6 +28,7 @@ Text boxes and drawings are carried untranslated inside their code.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -489,9 +491,11 @@ def _field_char(run: _El) -> str | None:
 
 @dataclass(frozen=True)
 class Package:
-    """What a build needs besides the text: the source archive and which parts the text is made of."""
+    """What a build needs besides the text: where the source archive is (not its bytes: a batch holds many
+    Documents, and a document's pictures can be large), its digest, and which parts the text is made of."""
 
-    data: bytes
+    path: Path
+    digest: str
     parts: tuple[str, ...]
     styles: str | None = None  # the styles part, whose default language a build sets
 
@@ -509,7 +513,8 @@ def read(path: Path) -> Document:
         main = _main_part(archive, path, names)
         parts = [(main, "paragraph")] + _related_parts(archive, path, main, names)
         styles = next((name for name, kind in _related(archive, path, main, names) if kind == "styles"), None)
-        doc = Document("docx", package=Package(data, tuple(name for name, _ in parts), styles))
+        package = Package(path, hashlib.sha256(data).hexdigest(), tuple(name for name, _ in parts), styles)
+        doc = Document("docx", package=package)
         line = 0
         for number, (name, kind) in enumerate(parts):
             if number:
@@ -611,11 +616,14 @@ def write(package: Package, built: str, target: str) -> bytes:
     if len(texts) != len(package.parts):
         raise TransflowError("the built document lost a part boundary; report it to the transflow maintainers")
     replaced = dict(zip(package.parts, texts))
+    data = _read_bytes(package.path)
+    if hashlib.sha256(data).hexdigest() != package.digest:
+        raise TransflowError(f"{package.path}: changed while it was being built; build it again")
     if package.styles is not None and package.styles not in replaced:
-        with zipfile.ZipFile(io.BytesIO(package.data)) as source:
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
             replaced[package.styles] = _default_language(source.read(package.styles).decode("utf-8"), target)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package.data)) as source, zipfile.ZipFile(out, "w") as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
         for info in source.infolist():
             data = replaced[info.filename].encode("utf-8") if info.filename in replaced else source.read(info)
             archive.writestr(info, data, compress_type=info.compress_type)

@@ -464,3 +464,29 @@ def test_an_article_in_two_languages_is_taken_by_its_majority_and_warned_about(p
     assert polib.pofile("locales/vi/mixed.po").metadata["X-Source-Language"] == "en"  # the English paragraphs reach the vi edition
     single = cli("translate", ARTICLE, "--to", "vi")
     assert "mixes languages" not in single.stdout
+
+
+def test_figures_transflow_cannot_render_exactly_are_carried_as_written_and_named(project, cli, installed_models):
+    debt = "1,234,567,890,123,456,789,012,345,678,901,234,567,890,123,456,789,012,345,678,901,234,567,890.5"
+    root = Path(__file__).resolve().parent.parent
+    shutil.copy(root / "transflow.toml", "transflow.toml")  # the house styles a newsroom uses (ja: 午前12時 for 0:00)
+    shutil.copytree(root / "glossaries", "glossaries")
+    Path("sample_articles/odd.txt").write_text(
+        f"The deadline is 31/02/2024 for every ministry.\n\nThe polls close at 24:00 on Sunday.\n\nThe debt stands at ${debt} billion.\n",
+        encoding="utf-8",
+    )
+    for lang in ("vi", "ja"):
+        assert cli("translate", "sample_articles/odd.txt", "--to", lang).code == 0
+        po = polib.pofile(f"locales/{lang}/odd.po")
+        deadline = next(e for e in po if "31/02/2024" in e.msgid)
+        assert "31/02/2024" in deadline.msgstr and "figure-kept: '31/02/2024' carried as written" in deadline.comment
+        debt_entry = next(e for e in po if debt in e.msgid)
+        assert debt in debt_entry.msgstr and f"figure-kept: '{debt}' carried as written: more than 28 digits" in debt_entry.comment
+        polls = next(e for e in po if "24:00" in e.msgid)
+        assert "午前12時" not in polls.msgstr
+        if lang == "ja":
+            assert "24:00" in polls.msgstr and "would read as another value" in polls.comment
+        checked = cli("qa", f"locales/{lang}/odd.po", "--format", "json")
+        errors = [p for p in json.loads(checked.stdout) if p["severity"] == "error" and p["check"] in ("numbers", "figure")]
+        assert errors == [], errors  # transflow's own drafts pass its own checks
+        assert not any(p.startswith("figure:") or "NOT ENFORCED" in p for e in po for p in e.comment.splitlines()), lang

@@ -21,7 +21,7 @@ from . import mtpieces, qa
 from .document import InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
 from .engines import Engine
 from .figures import enforce as figure_enforcement
-from .figures.enforce import NOT_ENFORCED, REPAIRED, FigureEnforcer, FigureSpan
+from .figures.enforce import KEPT, NOT_ENFORCED, REPAIRED, FigureEnforcer, FigureSpan
 from .glossary.enforce import Enforcer, TermSpan
 from .glossary.suggest import candidates_in, without_codes
 from .leverage import suggest
@@ -281,6 +281,7 @@ def _finish(job_draft: Draft, origin: str) -> None:
         repaired = [span for span in job.repaired if span not in lost]
         job.problems += [figure_enforcement.problem(unit.source, span, REPAIRED) for span in repaired]
         job.problems += [figure_enforcement.problem(unit.source, span, NOT_ENFORCED) for span in lost]
+        job.problems += [figure_enforcement.problem(unit.source, span, KEPT) for span in job.figures if span.kept and span not in lost]
         covered = QA_COVERED_BY_ENFORCEMENT if job_draft.figures else QA_COVERED_BY_ENFORCEMENT[:-2]
         found = qa.run([unit], "", context, covered)
         job.problems += [UnitProblem(p.check, p.message) for p in found]

@@ -18,6 +18,7 @@ from . import markup
 from .document import CodeKind, Unit
 from .figures import recognise as figures
 from .figures import same
+from .figures.enforce import carried
 from .glossary.enforce import Enforcer
 from .languages import spaced
 
@@ -95,6 +96,11 @@ def _figures(unit: Unit, ctx: Context) -> tuple[list[str], list[str]]:
     (an English "Dec. 2" inside a Vietnamese sentence): there, but not in the target's style."""
     source_text = unicodedata.normalize("NFC", _plain(unit, unit.source))
     target_text = unicodedata.normalize("NFC", _plain(unit, unit.target))
+    for start, end, _ in reversed(carried(source_text, ctx.source_lang)):  # no style can write these: as written, they are there
+        written = source_text[start:end]
+        if written in target_text:
+            source_text = source_text[:start] + " " + source_text[end:]
+            target_text = target_text.replace(written, " ", 1)
     wanted = [(source_text[f.start : f.end], key) for f in figures.find(source_text, ctx.source_lang) for key in f.keys()]
     available = [key for f in figures.find(target_text, ctx.target_lang, tolerant=True) for key in f.keys()]
     literal = [(target_text[f.start : f.end], key) for f in figures.find(target_text, ctx.source_lang, tolerant=True) for key in f.keys()]

@@ -12,27 +12,53 @@ exchange formats show the reviewer and risk scoring counts.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..document import UnitProblem
 from ..glossary.enforce import TermSpan
-from . import Figure, same
+from . import DATE, Figure, same
 from .recognise import find
 from .style import HouseStyle
 
 
-# Problem ids on a unit: a figure MT lost and no repair could restore, and one put back in the unprotected output.
+# Problem ids on a unit: a figure MT lost and no repair could restore, one put back in the unprotected
+# output, and one carried as the source writes it because no house-style rendering would say the same.
 NOT_ENFORCED = "figure"
 REPAIRED = "figure-repaired"
+KEPT = "figure-kept"
+
+# Decimal arithmetic keeps 28 significant digits: a figure with more cannot be rendered exactly.
+EXACT_DIGITS = 28
+_DATE_SHAPED = re.compile(r"(?<![\d/.,-])\d{1,4}([/.-])\d{1,2}\1\d{1,4}(?![\d/.-]\d)")
+_DIGIT_RUN = re.compile(r"\d(?:[\d,.\u00a0\u202f ]*\d)?")
 
 
 @dataclass(frozen=True)
 class FigureSpan(TermSpan):
-    """A figure to protect: ``replacement`` is the figure in house style."""
+    """A figure to protect: ``replacement`` is the figure in house style, or as written when ``kept`` says why."""
 
     figure: Figure | None = None
+    kept: str = ""
+
+
+def carried(text: str, lang: str, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, str]]:
+    """Figures of *text* that no house style can render exactly, and why: a date-shaped figure that is no
+    date (31/02/2024), a number with more significant digits than transflow computes with. They travel
+    as written, so a draft never rounds a 70-digit debt nor checks itself against a date that is not one."""
+    found: list[tuple[int, int, str]] = []
+    free = lambda start, end: not any(start < b_end and b_start < end for b_start, b_end in [*blocked, *((s, e) for s, e, _ in found)])  # noqa: E731
+    for match in _DATE_SHAPED.finditer(text):
+        dates = [f for f in find(match.group(0), lang) if f.kind == DATE and (f.start, f.end) == (0, len(match.group(0)))]
+        if not dates and free(*match.span()):
+            found.append((match.start(), match.end(), "not a date transflow can write in another style"))
+    for match in _DIGIT_RUN.finditer(text):
+        digits = "".join(ch for ch in match.group(0) if ch.isdigit()).lstrip("0")
+        if len(digits) > EXACT_DIGITS and free(*match.span()):
+            found.append((match.start(), match.end(), f"more than {EXACT_DIGITS} digits, more than transflow renders exactly"))
+    return sorted(found)
 
 
 class FigureEnforcer:
@@ -43,11 +69,30 @@ class FigureEnforcer:
         self.style = styles.get(target) or HouseStyle(target)
 
     def spans(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[FigureSpan]:
-        """One span per figure of *text* outside *blocked* (inline codes, glossary terms)."""
-        return [
-            FigureSpan(figure.start, figure.end, self.style.render(figure), (), figure)
-            for figure in find(text, self.source, blocked)
-        ]
+        """One span per figure of *text* outside *blocked* (inline codes, glossary terms).
+
+        A figure whose house-style rendering reads back as another value
+        (24:00 as 午前12時, midnight at the start of the day) is carried as
+        written instead, and says so, like the figures ``carried`` finds.
+        """
+        kept = carried(text, self.source, blocked)
+        spans = [FigureSpan(start, end, text[start:end], (), None, why) for start, end, why in kept]
+        for figure in find(text, self.source, [*blocked, *((start, end) for start, end, _ in kept)]):
+            rendered = self.style.render(figure)
+            if self._exact(figure, rendered):
+                spans.append(FigureSpan(figure.start, figure.end, rendered, (), figure))
+            else:
+                why = f"its {self.target} house style ({rendered}) would read as another value"
+                spans.append(FigureSpan(figure.start, figure.end, text[figure.start : figure.end], (), figure, why))
+        return sorted(spans, key=lambda span: span.start)
+
+    def _exact(self, figure: Figure, rendered: str) -> bool:
+        """Whether *rendered* reads back as *figure*'s value; a rendering the target's reader does not know is trusted."""
+        readings = [f for f in find(rendered, self.target, tolerant=True) if (f.start, f.end) == (0, len(rendered))]
+        if not readings:
+            return True
+        wanted = figure.keys()
+        return any(len(f.keys()) == len(wanted) and all(same(w, k) for w, k in zip(wanted, f.keys())) for f in readings)
 
 
 def missing(output: str, spans: Sequence[FigureSpan]) -> list[FigureSpan]:
@@ -71,7 +116,8 @@ def repair(output: str, spans: Sequence[FigureSpan], source: str, target: str) -
     already a house-style one is swapped.
     """
     for span in missing(output, spans):
-        assert span.figure is not None
+        if span.figure is None or span.kept:  # carried as written: nothing else to look for
+            continue
         wanted = span.figure.keys()
         taken = [(i, i + len(s.replacement)) for s in spans for i in _occurrences(output, s.replacement)]
         candidates = find(output, source, taken, tolerant=True) + find(output, target, taken, tolerant=True)
@@ -86,6 +132,8 @@ def repair(output: str, spans: Sequence[FigureSpan], source: str, target: str) -
 def problem(source: str, span: FigureSpan, check: str) -> UnitProblem:
     """The reviewer's problem for *span* of *source*: not enforced (fix by hand) or repaired (check its place)."""
     written, wanted = source[span.start : span.end], span.replacement
+    if check == KEPT:
+        return UnitProblem(check, f"{written!r} carried as written: {span.kept}; check it reads right")
     if check == NOT_ENFORCED:
         return UnitProblem(check, f"NOT ENFORCED: {written!r} must read {wanted!r}; fix this entry by hand")
     return UnitProblem(check, f"{written!r} put back as {wanted!r} after MT lost its placeholder; check its place")

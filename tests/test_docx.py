@@ -277,3 +277,11 @@ def test_a_document_changed_between_reading_and_writing_is_not_built(corpus):
     make_docx(corpus, DOCX_BODY.replace("Monday", "Tuesday"))
     with pytest.raises(TransflowError, match="changed while it was being built"):
         built_bytes(doc, {})
+
+
+def test_wordprocessingml_under_another_prefix_is_refused_not_written_broken(tmp_path, corpus):
+    with zipfile.ZipFile(corpus) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members["word/document.xml"] = members["word/document.xml"].replace(b"w:", b"ns0:").replace(b"xmlns:w=", b"xmlns:ns0=")
+    with pytest.raises(TransflowError, match="usual w: prefix"):
+        parse_file(_zip(tmp_path / "prefix.docx", members))

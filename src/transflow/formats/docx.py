@@ -34,6 +34,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -553,9 +554,11 @@ def _read_bytes(path: Path) -> bytes:
 def _member_text(archive: zipfile.ZipFile, path: Path, name: str) -> str:
     try:
         data = archive.read(name)
-    except (zipfile.BadZipFile, zlib_errors(), EOFError, OSError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
         raise TransflowError(f"{path}: member {name} is damaged ({' '.join(str(err).split())}); {FIX}") from None
-    xmlsafe.check_bytes(data, f"{path}:{name}", FIX)
+    root = xmlsafe.check_bytes(data, f"{path}:{name}", FIX)
+    if root.nsmap.get("w") != W:  # translations are written as w:r and w:t, which must mean WordprocessingML there
+        raise TransflowError(f"{path}: member {name} does not name WordprocessingML with the usual w: prefix; {FIX}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -563,12 +566,6 @@ def _member_text(archive: zipfile.ZipFile, path: Path, name: str) -> str:
     if SEPARATOR in text:
         raise TransflowError(f"{path}: member {name} holds a NUL character, which XML cannot; {FIX}")
     return text
-
-
-def zlib_errors() -> type[Exception]:
-    import zlib
-
-    return zlib.error
 
 
 def _relationships(archive: zipfile.ZipFile, path: Path, rels: str, names: set[str]) -> list[tuple[str, str, str]]:

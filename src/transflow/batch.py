@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import __version__, engines
 from .draft import machine_translate
-from .errors import TransflowError, UsageError
+from .errors import DiskFull, TransflowError, UsageError
 from .formats import SUFFIXES
 from .manifest import Manifest
 from .workflow import Article, Pending, Settings, finish, open_resources, record_drafts, start
@@ -100,6 +100,7 @@ class BatchResult:
     sent_to_mt: int = 0
     from_mt_cache: int = 0
     totals: dict[str, Totals] = field(default_factory=dict)
+    stopped: str = ""  # why the run stopped early (a full disk), or empty
 
 
 def expand(patterns: Sequence[str], notes: list[str] | None = None) -> list[Path]:
@@ -280,6 +281,8 @@ def run_batch(
                         continue
                     digest = _settings_digest(settings, source_lang, target_lang, cached.origin(source_lang, target_lang))
                     _pipeline(group, chunk_size, target_lang, settings, digest, resources, manifest, report, stage)
+        except DiskFull as err:
+            result.stopped = str(err)  # every later write would fail the same way: stop, and say what was written
         finally:
             result.sent_to_mt, result.from_mt_cache = cached.sent, cached.hits
             manifest.close()
@@ -350,6 +353,8 @@ def _prepare(paths, target_lang, settings, digest, resources, manifest, report) 
                 report(ArticleReport(name, target_lang, "skipped", source_language=article.source_lang))
                 continue
             pending.append((start(article, target_lang, settings, resources), key, fingerprint, time.perf_counter() - began))
+        except DiskFull:
+            raise
         except TransflowError as err:
             report(ArticleReport(name, target_lang, "failed", str(err)))
     return pending
@@ -361,6 +366,8 @@ def _translate(pending, engine) -> tuple[list, list[tuple[Pending, str]], float]
     failed: list[tuple[Pending, str]] = []
     try:
         machine_translate([item.draft for item, *_ in pending], engine)
+    except DiskFull:
+        raise
     except TransflowError:
         # One article can fail the chunk's MT batch: article by article, only that one fails.
         survivors = []
@@ -416,6 +423,11 @@ def _write_articles(pending, mt_share, target_lang, settings, resources, manifes
             (item, key, fingerprint, spent), written = window.popleft()
             try:
                 seconds = written.result()
+            except DiskFull as err:  # every later write would fail the same way: the run stops here
+                report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
+                for _, queued in window:
+                    queued.cancel()
+                raise
             except TransflowError as err:
                 report(ArticleReport(item.article.reference, target_lang, "failed", str(err), source_language=item.article.source_lang))
                 fill()

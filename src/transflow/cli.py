@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__, config as configuration, engines, languages
-from .errors import TransflowError, UsageError
+from .errors import DiskFull, TransflowError, UsageError
 from .textio import relative_path, write_atomic, writes_to_stdout
 
 # rich_markup_mode=None: help texts are plain text, so "[memory] path" and ".[ray]" keep their
@@ -178,10 +178,10 @@ def _use_tm(location: str | None) -> None:
 
 
 def _tm_location(location: str) -> str:
-    from .memory import is_server
+    from .memory import is_server, redact
 
     if "://" in location and not is_server(location):
-        raise UsageError(f"--tm {location}: not a TM location transflow knows; give an SQLite file path (e.g. .transflow/tm.sqlite) or a postgresql:// URL")
+        raise UsageError(f"--tm {redact(location)}: not a TM location transflow knows; give an SQLite file path (e.g. .transflow/tm.sqlite) or a postgresql:// URL")
     return location
 
 
@@ -260,6 +260,12 @@ def batch(
             result = run_batch(articles, settings, progress, engine=mt, chunk_size=chunk, keep_reports=report is not None)
     _batch_summary(result.totals)
     out.print(f"MT: {result.sent_to_mt} sentences sent to the engine, {result.from_mt_cache} taken from the MT cache", markup=False)
+    if result.stopped:
+        written = sum(t.translated for t in result.totals.values())
+        raise DiskFull(
+            f"{result.stopped.split('; ')[0]}: the batch stopped; {written} article translations were written before (listed above), "
+            "the others were not attempted; free some space and run it again (what was written is skipped)"
+        )
     if report is not None:
         write_atomic(report, json.dumps([r.as_dict() for r in result.reports], ensure_ascii=False, indent=2) + "\n")
     failed = sum(t.failed for t in result.totals.values())
@@ -902,13 +908,13 @@ def tm_copy(
     destination: str = typer.Argument(..., help="The TM to copy into (created if missing; units it has are refreshed, not doubled)."),
 ) -> None:
     """Copy every unit of one TM into another, e.g. the project's SQLite file into the desk's PostgreSQL database."""
-    from .memory import copy, exists, open_memory, same
+    from .memory import copy, exists, open_memory, redact, same
 
     source, destination = _tm_location(source), _tm_location(destination)
     if not exists(source):
-        raise UsageError(f"{source}: no such translation memory; give an SQLite file or a postgresql:// URL")
+        raise UsageError(f"{redact(source)}: no such translation memory; give an SQLite file or a postgresql:// URL")
     if same(source, destination):
-        raise UsageError(f"{destination}: is the TM being copied; give another destination")
+        raise UsageError(f"{redact(destination)}: is the TM being copied; give another destination")
     with open_memory(source) as origin, open_memory(destination) as target:
         for source_lang, target_lang, count in copy(origin, target):
             out.print(f"{source_lang}→{target_lang}: {count} units copied to {target.location}", markup=False)

@@ -21,3 +21,7 @@ class TransflowError(Exception):
 class UsageError(TransflowError):
     def __init__(self, message: str) -> None:
         super().__init__(message, USAGE)
+
+
+class DiskFull(TransflowError):
+    """The disk filled up while writing: said as such, with what was (not) written, so a run can stop cleanly."""

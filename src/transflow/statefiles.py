@@ -10,13 +10,12 @@ one is started, and the user is told in one line. A busy or unreachable file
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 import sys
 from pathlib import Path
 
-from .errors import TransflowError
+from .errors import DiskFull, TransflowError
 
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -53,9 +52,5 @@ def operational(path: Path, what: str, err: sqlite3.OperationalError) -> Transfl
     """A busy, full or unreadable state file, in one line."""
     text = str(err)
     if "full" in text:
-        return TransflowError(f"{path}: the disk is full, so the {what} could not be saved; free some space and run again")
+        return DiskFull(f"{path}: the disk is full, so the {what} could not be saved; free some space and run again")
     return TransflowError(f"{path}: the {what} cannot be used ({text}); try again, or delete it (transflow rebuilds it)")
-
-
-def disk_full(err: BaseException) -> bool:
-    return getattr(err, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or (isinstance(err, sqlite3.OperationalError) and "full" in str(err))

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import TransflowError, UsageError
+from .errors import DiskFull, TransflowError, UsageError
 
 
 def read_text(path: Path, what: str = "article") -> str:
@@ -153,10 +153,6 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-class DiskFull(TransflowError):
-    """The disk filled up while writing: said as such, with what was (not) written."""
 
 
 def _write_error(path: Path, err: OSError, message: str) -> TransflowError:

@@ -5,12 +5,14 @@ others are accepted source forms and allowed target forms. A variant written
 ``~form`` is deprecated: it must never appear in a translation. Columns
 ``count``, ``example`` and ``mt:<lang>`` (what ``glossary suggest`` adds for
 the terminologist) are information only and ignored when the file is read.
+Cells transflow writes never start a spreadsheet formula (see ``inert``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def parse(path: Path) -> tuple[list[Entry], list[Problem]]:
 def _entry(row: list[str], columns: dict[int, str], origin: str, problems: list[Problem]) -> Entry | None:
     entry = Entry(origin=origin)
     for index, column in columns.items():
-        cell = row[index].strip() if index < len(row) else ""
+        cell = plain(row[index].strip()).strip() if index < len(row) else ""
         if len(cell.splitlines()) > 1:
             problems.append(Problem(origin, f"the {column} cell holds a line break; a glossary cell is one line (check the quoting)", fatal=True))
             return None
@@ -113,6 +115,25 @@ def _flag(cell: str, origin: str, column: str, problems: list[Problem]) -> bool 
     return False
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def inert(cell: str) -> str:
+    """*cell* as a spreadsheet shows it as text: a leading quote before =, +, -, @, tab or CR (OWASP).
+
+    A cell that already starts with quotes before such a character gets one
+    more, so ``plain`` gives back exactly what was written: a term that
+    really starts with '-' or '+' reads back as itself.
+    """
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def plain(cell: str) -> str:
+    """The cell ``inert`` was given."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell) else cell
+
+
 def write(
     glossary: Glossary,
     path: Path,
@@ -129,5 +150,5 @@ def write(
         cells = ["|".join(("~" if t.status == DEPRECATED else "") + t.text for t in entry.terms.get(lang, [])) for lang in langs]
         case = "" if entry.case_sensitive is None else ("yes" if entry.case_sensitive else "no")
         flags = {"type": entry.kind, "note": entry.note, "dnt": "yes" if entry.dnt else "", "case_sensitive": case}
-        writer.writerow([*cells, *(flags[column] for column in FLAG_COLUMNS), *(values[n] for _, values in info)])
+        writer.writerow([inert(cell) for cell in (*cells, *(flags[column] for column in FLAG_COLUMNS), *(values[n] for _, values in info))])
     write_atomic(path, buffer.getvalue())

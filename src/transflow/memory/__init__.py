@@ -9,14 +9,21 @@ the rules, index.py the candidate index).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from .base import Memory, TMMatch, TMUnit, normalize
 
-__all__ = ["Memory", "TMMatch", "TMUnit", "copy", "exists", "is_server", "normalize", "open_memory", "same"]
+__all__ = ["Memory", "TMMatch", "TMUnit", "copy", "exists", "is_server", "normalize", "open_memory", "redact", "same"]
 
 _SCHEMES = ("postgresql://", "postgres://")
+
+
+def redact(location: str | Path) -> str:
+    """*location* without its password (``user:pass@`` or ``?password=``), for every message that names it."""
+    text = re.sub(r"(://[^:/@?#]*):[^@/?#]*@", r"\1:***@", str(location))
+    return re.sub(r"(?i)([?&;]password=)[^&#;]*", r"\1***", text)
 
 
 def is_server(location: str | Path) -> bool:

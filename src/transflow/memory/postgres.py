@@ -14,12 +14,11 @@ postings are written only for units this transaction really inserted.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
 
 from ..errors import TransflowError, UsageError
-from . import index
+from . import index, redact
 from .base import COLUMNS, EXPORT_BATCH, UNIT_COLUMNS, Memory, Row, TMUnit, unit_of
 
 _SCHEMA = """
@@ -63,11 +62,7 @@ _CANDIDATES = f"""
         GROUP BY p.unit ORDER BY n DESC, p.unit DESC LIMIT {index.CANDIDATES}
     ) v JOIN tm_units u ON u.id = v.unit"""
 _ATTEMPTS = 10
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+_SHAPE = {"tm_units": {"id", *(c.strip() for c in COLUMNS.split(","))}, "tm_postings": {"term", "unit"}}
 
 
 class PostgresMemory(Memory):
@@ -81,11 +76,34 @@ class PostgresMemory(Memory):
         try:
             self.db = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as err:
-            reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+            reason = redact(str(err).strip().splitlines()[-1]) if str(err).strip() else type(err).__name__
             raise TransflowError(
                 f"{self.location}: cannot connect to the TM database ({reason}); check the server and the URL in [memory] path or --tm"
             ) from None
-        self._run(lambda cur: cur.execute(_SCHEMA))
+        self._run(self._open_tables)
+
+    def _open_tables(self, cur) -> None:
+        """Create the tables only when one is missing: a role with rights on existing tables but no CREATE on
+        the schema (a desk's translators) must open the TM without DDL. Tables of another shape are refused."""
+        cur.execute("SELECT to_regclass('tm_units') IS NULL OR to_regclass('tm_postings') IS NULL OR to_regclass('tm_unit_ids') IS NULL")
+        if cur.fetchone()[0]:
+            cur.execute(_SCHEMA)
+        for table, needed in _SHAPE.items():
+            cur.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", (table,))
+            missing = needed - {name for (name,) in cur.fetchall()}
+            if missing:
+                raise UsageError(
+                    f"{self.location}: the table {table} there is not a transflow TM (it has no {', '.join(sorted(missing))} column); "
+                    "give another database or schema (options=-csearch_path%3DNAME in the URL)"
+                )
+
+    def _failed(self, err: Exception) -> TransflowError:
+        reason = redact(str(err).strip().splitlines()[0]) if str(err).strip() else type(err).__name__
+        if isinstance(err, self._errors.OperationalError) or self.db.closed or self.db.broken:
+            return TransflowError(
+                f"{self.location}: the TM server stopped answering ({reason}); the unfinished step was not saved; check the server and run again"
+            )
+        return TransflowError(f"{self.location}: translation memory failed ({reason}); check the server")
 
     def _disconnect(self) -> None:
         self.db.close()
@@ -97,7 +115,7 @@ class PostgresMemory(Memory):
         except self._errors.InsufficientPrivilege:
             pass  # not the tables' owner: autovacuum will do it
         except self._errors.Error as err:
-            raise TransflowError(f"{self.location}: translation memory failed ({str(err).strip().splitlines()[0]}); check the server") from None
+            raise self._failed(err) from None
 
     def _run(self, work):
         """*work(cursor)* in one transaction, retried when PostgreSQL asks for it (deadlock, serialization)."""
@@ -111,7 +129,7 @@ class PostgresMemory(Memory):
                     raise TransflowError(f"{self.location}: translation memory is busy; try again") from None
                 time.sleep(0.05 * (attempt + 1))
             except self._errors.Error as err:
-                raise TransflowError(f"{self.location}: translation memory failed ({str(err).strip().splitlines()[0]}); check the server") from None
+                raise self._failed(err) from None
 
     def _store(self, rows: Sequence[Row]) -> None:
         def write(cur) -> None:
@@ -149,11 +167,14 @@ class PostgresMemory(Memory):
 
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
         """Streamed through a server-side cursor, so a pair of millions of units never sits in memory."""
-        with self.db.transaction(), self.db.cursor(name="tm_export") as cur:
-            cur.itersize = EXPORT_BATCH
-            cur.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE source_lang = %s AND target_lang = %s ORDER BY id", (source_lang, target_lang))
-            for row in cur:
-                yield unit_of(row)[1]
+        try:
+            with self.db.transaction(), self.db.cursor(name="tm_export") as cur:
+                cur.itersize = EXPORT_BATCH
+                cur.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE source_lang = %s AND target_lang = %s ORDER BY id", (source_lang, target_lang))
+                for row in cur:
+                    yield unit_of(row)[1]
+        except self._errors.Error as err:
+            raise self._failed(err) from None
 
     def stats(self) -> list[tuple[str, str, int, int, int]]:
         def read(cur):

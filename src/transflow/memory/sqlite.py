@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import TransflowError
+from ..errors import DiskFull, TransflowError
 from . import index
 from .base import COLUMNS, UNIT_COLUMNS, Memory, Row, TMUnit, prepare, unit_of
 
@@ -61,6 +61,18 @@ def damaged(location: str, err: Exception) -> TransflowError:
     )
 
 
+def unusable(location: str, err: sqlite3.OperationalError) -> TransflowError:
+    """An SQLite error that is not damage (a full disk, a read-only file, a busy lock): never sends the user to repair."""
+    text = str(err)
+    if "full" in text:
+        return DiskFull(f"{location}: the disk is full; the translation memory is sound and was not changed by the unfinished step; free some space and run again")
+    if "readonly" in text or "read-only" in text:
+        return TransflowError(f"{location}: the translation memory is read-only here ({text}); run on a writable copy, or ask for write access")
+    if "locked" in text or "busy" in text:
+        return TransflowError(f"{location}: translation memory is busy ({text}); try again")
+    return TransflowError(f"{location}: the translation memory cannot be used ({text}); check the disk and the file's permissions, then try again")
+
+
 _OLD_TABLES = ("units_vocab", "units_fts", "units")  # the FTS5 trigram layout of transflow before 0.2
 _CHUNK = 500  # host parameters per IN list
 
@@ -75,8 +87,12 @@ class SQLiteMemory(Memory):
                 self.db.execute(f"PRAGMA {pragma}")
             self._retry(lambda: self.db.executescript(_SCHEMA))
             self._migrate()
+        except sqlite3.OperationalError as err:
+            raise unusable(self.location, err) from None
         except sqlite3.DatabaseError as err:
             raise damaged(self.location, err) from None
+        except OSError as err:
+            raise TransflowError(f"{self.location}: cannot open the translation memory ({err.strerror}); check the path and its folder") from None
 
     def _disconnect(self) -> None:
         self.db.close()
@@ -91,7 +107,9 @@ class SQLiteMemory(Memory):
             try:
                 return work()
             except sqlite3.OperationalError as err:
-                if "locked" not in str(err) and "busy" not in str(err) or attempt == attempts - 1:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise unusable(self.location, err) from None
+                if attempt == attempts - 1:
                     raise TransflowError(f"{self.location}: translation memory is busy ({err}); try again") from None
                 time.sleep(0.05 * (attempt + 1))
 
@@ -181,6 +199,6 @@ class SQLiteMemory(Memory):
         try:
             yield
         except sqlite3.OperationalError as err:
-            raise TransflowError(f"{self.location}: translation memory unreadable ({err}); try again") from None
+            raise unusable(self.location, err) from None
         except sqlite3.DatabaseError as err:
             raise damaged(self.location, err) from None

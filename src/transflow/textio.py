@@ -37,12 +37,13 @@ def read_text(path: Path, what: str = "article") -> str:
         raise UsageError(f"{path}: is a directory; give an {what} file") from None
     except OSError as err:
         raise TransflowError(f"{path}: cannot read ({err.strerror}); check its permissions") from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)  # a folder (even one named like an article) cannot be wrapped in a file object
         if stat.S_ISDIR(mode):
-            raise UsageError(f"{path}: is a directory; give an {what} file")
-        if not stat.S_ISREG(mode):
-            raise UsageError(f"{path}: is not a regular file (a pipe, socket or device); give an {what} file")
+            raise UsageError(f"{path}: is a folder, not an {what} file; give the {what} file inside it")
+        raise UsageError(f"{path}: is not a regular file (a pipe, socket or device); give an {what} file")
+    with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read()
         except OSError as err:

@@ -21,6 +21,9 @@ from .. import languages, models
 from . import Translation
 
 
+MAX_THREADS = 64
+
+
 @dataclass(frozen=True)
 class ArgosSettings:
     """CTranslate2 knobs. Decoding follows Argos (beam 4, length penalty 0.2);
@@ -43,6 +46,10 @@ class ArgosSettings:
     def __post_init__(self) -> None:
         if self.device not in ("cpu", "cuda"):
             raise UsageError(f"engine setting device = {self.device!r}: use cpu or cuda")
+        for name in ("inter_threads", "intra_threads"):
+            value = getattr(self, name)
+            if not 0 <= value <= MAX_THREADS:  # each thread is a model replica: 100,000 of them is death by signal, not speed
+                raise UsageError(f"engine setting {name} = {value} (or --jobs): use 0 (automatic) to {MAX_THREADS}; this machine has {os.cpu_count() or 1} cores")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> ArgosSettings:

@@ -56,14 +56,36 @@ class Repaired:
         return "the units it held could not be counted, so the loss is unknown"
 
 
+def healthy(path: Path) -> int | None:
+    """The number of units of the TM at *path* when it is sound, None when it needs repair.
+
+    Only reads: a file that is not a TM is refused, and a read-only TM can be checked.
+    """
+    _refuse_other_files(path)
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if header.startswith(_MAGIC) and _header_sound(header) and _healthy(path):
+        return _count(path)
+    return None
+
+
+def read_only(path: Path) -> bool:
+    """Whether the TM or its folder cannot be written (a read-only disk, or no permission)."""
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        pass
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
 def repair(path: Path) -> Repaired:
     """Rebuild the TM at *path* from its readable units; the damaged file is renamed beside it."""
-    _refuse_other_files(path)
+    count = healthy(path)
+    if count is not None:
+        return Repaired(count, count, 0, None)
     with tempfile.TemporaryDirectory(prefix="transflow-repair-") as scratch:
-        readable = _readable_copy(path, Path(scratch))
-        if readable == path and _healthy(path):
-            return Repaired(_count(path) or 0, _count(path), 0, None)
-        units, held, highest = _salvage(readable, path)
+        units, held, highest = _salvage(_readable_copy(path, Path(scratch)), path)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
     fresh = path.with_name(f".{path.name}.repairing")
@@ -109,7 +131,7 @@ def _refuse_other_files(path: Path) -> None:
                 raise UsageError(f"{path}: is not a translation memory (no SQLite TM in it); nothing was changed; give the TM file ([memory] path or --tm)")
             return
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = _reader(path)
         try:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
@@ -179,7 +201,7 @@ def _page_size(path: Path, size: int) -> int:
 
 def _healthy(path: Path) -> bool:
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = _reader(path)
         try:
             return db.execute("PRAGMA integrity_check(1)").fetchone() == ("ok",)
         finally:
@@ -190,7 +212,7 @@ def _healthy(path: Path) -> bool:
 
 def _count(path: Path) -> int | None:
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = _reader(path)
         try:
             return db.execute("SELECT count(*) FROM tm_units").fetchone()[0]
         finally:
@@ -208,7 +230,7 @@ def _salvage(path: Path, original: Path) -> tuple[list[TMUnit], int | None, int]
     read: dict[int, TMUnit] = {}
     held = _count(path)
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = _reader(path)
         pages = db.execute("PRAGMA page_count").fetchone()[0]
         try:
             top = db.execute("SELECT max(id) FROM tm_units").fetchone()[0] or 0
@@ -243,3 +265,16 @@ def _page_size_of(header: bytes) -> int | None:
         return None
     page = int.from_bytes(header[16:18], "big")
     return 65536 if page == 1 else page
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection; on a read-only disk, where a WAL file's shared memory cannot be made, an immutable one."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError:
+        db.close()
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.DatabaseError:
+        pass  # damaged: the caller finds out and says so
+    return db

@@ -12,6 +12,7 @@ posting here, and a tenth of its size.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -70,6 +71,8 @@ def unusable(location: str, err: sqlite3.OperationalError) -> TransflowError:
         return TransflowError(f"{location}: the translation memory is read-only here ({text}); run on a writable copy, or ask for write access")
     if "locked" in text or "busy" in text:
         return TransflowError(f"{location}: translation memory is busy ({text}); try again")
+    if _read_only(Path(location)):
+        return TransflowError(f"{location}: is on a read-only disk or folder; transflow keeps its TM in a writable place (copy it, or set [memory] path)")
     return TransflowError(f"{location}: the translation memory cannot be used ({text}); check the disk and the file's permissions, then try again")
 
 
@@ -202,3 +205,10 @@ class SQLiteMemory(Memory):
             raise unusable(self.location, err) from None
         except sqlite3.DatabaseError as err:
             raise damaged(self.location, err) from None
+
+
+def _read_only(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY) or not os.access(path.parent, os.W_OK)
+    except OSError:
+        return False

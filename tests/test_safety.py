@@ -393,3 +393,124 @@ def test_a_password_in_a_tm_url_is_never_printed(project, cli, url):
     from transflow.memory import redact
 
     assert redact("mysql://u:hunter2@h/db?PASSWORD=hunter2") == "mysql://u:***@h/db?PASSWORD=***"
+
+
+# PostgreSQL: restricted roles, foreign tables, a server that goes away ----------------------
+
+PG_URL = os.environ.get("TRANSFLOW_TEST_PG", "")
+
+
+@pytest.fixture
+def pg_schema():
+    """(admin connection, URL whose tables live in a fresh schema); the schema is dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server: set TRANSFLOW_TEST_PG=postgresql://user@host/db")
+    import uuid
+
+    import psycopg
+
+    schema = f"tm_safety_{uuid.uuid4().hex[:12]}"
+    admin = psycopg.connect(PG_URL, autocommit=True)
+    admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield admin, schema, PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()
+
+
+def test_a_role_without_create_on_the_schema_opens_an_existing_tm(project, cli, pg_schema):
+    admin, schema, url = pg_schema
+    with open_memory(url) as memory:
+        memory.add([TMUnit("en", "vi", "Other news", "Tin khác")])
+    admin.execute(f"REVOKE CREATE ON SCHEMA {schema} FROM CURRENT_USER")  # full rights on the tables, no DDL
+    assert cli("tm", "import", "--tm", url, write_seed()).code == 0
+    stats = cli("tm", "stats", "--tm", url)
+    assert stats.code == 0 and "│ 2 " in stats.stdout, stats.stderr
+    assert cli("tm", "export", "out.tmx", "--from", "en", "--to", "vi", "--tm", url).code == 0
+
+
+def write_seed() -> str:
+    write_tmx(Path("seed.tmx"), [TMUnit("en", "vi", "Weather today", "Thời tiết hôm nay")], "en", "vi")
+    return "seed.tmx"
+
+
+def test_a_tm_units_table_of_another_shape_is_one_line(project, cli, pg_schema):
+    admin, schema, url = pg_schema
+    admin.execute(f"CREATE TABLE {schema}.tm_units (id integer PRIMARY KEY, body text)")
+    admin.execute(f"INSERT INTO {schema}.tm_units VALUES (1, 'someone else''s data')")
+    for args in (["tm", "export", "out.tmx", "--from", "en", "--to", "vi"], ["tm", "stats"], ["tm", "copy", url, "copy.sqlite"]):
+        result = cli(*args, *(["--tm", url] if args[1] != "copy" else []))
+        one_line(result, 2, "is not a transflow TM")
+    assert admin.execute(f"SELECT body FROM {schema}.tm_units").fetchall() == [("someone else's data",)]
+    assert not Path("out.tmx").exists()
+
+
+class Cutter:
+    """A TCP relay to the PostgreSQL server that drops both sides once the server has sent *limit* bytes: a server dying mid-stream."""
+
+    def __init__(self, target: tuple[str, int], limit: int) -> None:
+        import socket
+
+        self.target, self.limit, self.sent = target, limit, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, source, sink, counted: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if counted:
+                    self.sent += len(data)
+                    if self.sent > self.limit:
+                        break
+                sink.sendall(data)
+        except OSError:
+            pass
+        import socket
+
+        for end in (source, sink):
+            try:
+                end.shutdown(socket.SHUT_RDWR)  # wakes the other direction's recv and sends the FIN a dying server would
+                end.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize("command", ["tm export", "tm copy"])
+def test_a_server_dying_mid_stream_is_one_line_and_leaves_nothing_half_written(project, cli, pg_schema, command):
+    from urllib.parse import urlsplit
+
+    admin, schema, url = pg_schema
+    with open_memory(url) as memory:
+        memory.add([TMUnit("en", "vi", f"Sentence number {n} about trade and ports.", f"Câu số {n} về thương mại.") for n in range(12000)])
+    parts = urlsplit(url)
+    cutter = Cutter((parts.hostname, parts.port or 5432), limit=400_000)
+    relayed = url.replace(parts.netloc, parts.netloc.replace(f"{parts.hostname}:{parts.port or 5432}", f"127.0.0.1:{cutter.port}"))
+    try:
+        if command == "tm export":
+            result = cli("tm", "export", "out.tmx", "--from", "en", "--to", "vi", "--tm", relayed)
+            assert not Path("out.tmx").exists() and not list(Path(".").glob(".out.tmx.*"))
+        else:
+            result = cli("tm", "copy", relayed, "copy.sqlite")
+            with open_memory(Path("copy.sqlite")) as copy:  # what was copied is a sound TM
+                assert sum(row[2] for row in copy.stats()) < 12000
+    finally:
+        cutter.close()
+    one_line(result, 1, "the TM server stopped answering")
+    assert "transflow" in result.stderr and "Traceback" not in result.stderr

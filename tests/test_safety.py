@@ -304,7 +304,7 @@ def test_a_symlink_loop_under_a_glob_ends_and_a_linked_folder_is_searched(projec
 
 def test_a_folder_named_like_an_article_is_one_line(project, cli):
     Path("x.txt").mkdir()
-    one_line(cli("translate", "x.txt", "--to", "vi", "--engine", "none"), 2, "x.txt: is a folder, not an article file")
+    one_line(cli("translate", "x.txt", "--to", "vi", "--engine", "none"), 2, "x.txt: is a folder")
     assert not Path("locales").exists()
 
 

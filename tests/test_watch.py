@@ -169,8 +169,9 @@ def _wire(folder: Path, count: int) -> list[Path]:
 def test_a_burst_of_200_files_is_one_mt_batch_and_each_file_is_drafted_once(watching, project):
     running = watching(settle=1.0)
     staged = _wire(project / "staging", 200)
-    for path in staged:  # a day's wire dropped into the inbox, file after file
+    for path in staged:  # a day's wire dropped into the inbox file after file, for longer than the settle time
         path.rename(project / "inbox" / path.name)
+        time.sleep(0.006)
     burst = running.wait("burst")[0]
     assert burst["articles"] == 200 and burst["drafted"] == 200 and burst["sent_to_mt"] == 400
     assert len(running.engine.batches) == 1 and len(running.engine.sent) == len(set(running.engine.sent)) == 400

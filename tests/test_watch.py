@@ -258,6 +258,16 @@ def test_watching_the_project_root_ignores_its_own_outputs(watching, project):
     assert changed == {"inbox-a.txt", "second.md"}
 
 
+def test_a_watch_that_cannot_work_refuses_to_start(project, cli, installed_models):
+    (project / "inbox").mkdir()
+    missing = cli("watch", "inbox", "--to", "fr", "--from", "en")
+    assert missing.code == 2 and "transflow models install en fr" in missing.stderr
+    nowhere = cli("watch", "nowhere", "--to", "vi")
+    assert nowhere.code == 2 and "nowhere: no such folder" in nowhere.stderr
+    assert cli("watch", "inbox", "--log-format", "xml").code == 2
+    assert cli("status", "--watch").stdout.strip() == "watch: has never run in this project"
+
+
 def _log(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

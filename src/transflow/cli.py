@@ -336,9 +336,12 @@ def watch(
     use_ray = ray or ray_address is not None or state.config.executor == "ray"
     with _batch_engine(settings, use_ray, ray_address) as mt:
         watcher = Watch(chosen, settings, engine=mt, log=log, settle=settle, min_chunk=mt.chunk_size(CHUNK) if mt else CHUNK)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: watcher.stop())
-        watcher.run()
+        previous = {signum: signal.signal(signum, lambda *_: watcher.stop()) for signum in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            watcher.run()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
     if any(thread.name.startswith("transflow-mt") and thread.is_alive() for thread in threading.enumerate()):
         # Stopped while an MT batch runs: its articles are left for the next start; do not wait for it.
         sys.stdout.flush()

@@ -286,6 +286,9 @@ class Watch:
         return self._stop.is_set()
 
     def run(self) -> None:
+        if self.settings.source_lang:  # with --from every pair is known: a missing model stops the service at its start
+            for pair in self.settings.language_pairs():
+                self.engine.check(*pair)
         listener = threading.Thread(target=self._listen, name="transflow-watch-events", daemon=True)
         listener.start()
         self._listening.wait()
@@ -426,7 +429,7 @@ class Watch:
         seconds = time.perf_counter() - began
         self.log(
             "burst",
-            f"{len(paths)} articles: {counts['translated']} drafts written, {counts['skipped']} unchanged, {counts['failed']} failed; "
+            f"{len(paths)} article{'s' if len(paths) != 1 else ''}: {counts['translated']} drafts written, {counts['skipped']} unchanged, {counts['failed']} failed; "
             f"{result.sent_to_mt} sentences sent to MT, {result.from_mt_cache} from the MT cache; "
             f"{seconds:.2f} s ({engine_seconds:.2f} s in the engine)",
             articles=len(paths), drafted=counts["translated"], unchanged=counts["skipped"], failed=counts["failed"],

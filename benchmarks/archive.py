@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from tiny_models import build_packages
+from transflow.engines import Scored, Translation
 
 SENTENCES_PER_ARTICLE = 25
 
@@ -60,8 +61,8 @@ def write_articles(folder: Path, count: int, seed: int) -> list[Path]:
     return paths
 
 
-class Instant:
-    """An engine that answers at once (its output is its input), to leave only the driver's work."""
+class Instant(Scored):
+    """An engine that answers at once (its output is its input, scored as sure), to leave only the driver's work."""
 
     name = "argos"
 
@@ -71,8 +72,8 @@ class Instant:
     def origin(self, source: str, target: str) -> str:
         return "MT instant"
 
-    def translate(self, texts, source, target):
-        return list(texts)
+    def translate_scored(self, texts, source, target):
+        return [Translation(text, 0.0) for text in texts]
 
 
 def batch_seconds(paths: list[Path], project: Path, engine=None) -> tuple[float, int]:

@@ -9,13 +9,14 @@ import pytest
 
 from conftest import SAMPLES, msgfmt_check
 from transflow.batch import run_batch
+from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine
 from transflow.lock import project_lock
 from transflow.project import Project
 from transflow.workflow import Settings
 
 
-class Counting:
+class Counting(Scored):
     """The real Argos engine, with every text it is sent recorded."""
 
     name = "argos"
@@ -33,13 +34,13 @@ class Counting:
     def origin(self, source, target):
         return self.engine.origin(source, target)
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         self.calls += 1
         if self.fail_after is not None and self.calls > self.fail_after:
             raise KeyboardInterrupt  # the run is killed here
         self.sent += list(texts)
         self.batches.append(list(texts))
-        return self.engine.translate(texts, source, target)
+        return self.engine.translate_scored(texts, source, target)
 
 
 def english_articles(folder: Path, copies: int = 3) -> list[Path]:

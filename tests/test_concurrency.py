@@ -8,6 +8,7 @@ import pytest
 from transflow import exchange
 from transflow.batch import run_batch
 from transflow.document import Origin, State
+from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine
 from transflow.errors import TransflowError
 from transflow.project import Project
@@ -27,7 +28,7 @@ def save_in_poedit(path: Path) -> None:
     exchange.write(path, catalog, "inbox/story.txt", fmt)
 
 
-class SavingDuringMT:
+class SavingDuringMT(Scored):
     """The real engine; while it translates, the reviewer saves the file (deterministic, no sleeps)."""
 
     name = "argos"
@@ -41,11 +42,11 @@ class SavingDuringMT:
     def origin(self, source, target):
         return self.engine.origin(source, target)
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         if not self.saves:
             save_in_poedit(self.path)
             self.saves += 1
-        return self.engine.translate(texts, source, target)
+        return self.engine.translate_scored(texts, source, target)
 
 
 def settings(project: Path, fmt: str) -> Settings:

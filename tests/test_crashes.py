@@ -14,6 +14,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from transflow.engines import Scored
 from transflow.errors import TransflowError
 from transflow.textio import remove_stale_temporaries, write_atomic
 
@@ -85,7 +86,7 @@ def test_the_engine_never_feeds_the_model_more_than_its_positions(installed_mode
         ArgosEngine(ArgosSettings(max_input_tokens=4000)).translate([japanese], "ja", "en")
 
 
-class FailsOn:
+class FailsOn(Scored):
     """The real engine, except that one sentence makes it fail (a model crash, an out-of-memory)."""
 
     name = "argos"
@@ -101,10 +102,10 @@ class FailsOn:
     def origin(self, source, target):
         return self.engine.origin(source, target)
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         if any(self.poison in text for text in texts):
             raise TransflowError("the model failed on one sentence")
-        return self.engine.translate(texts, source, target)
+        return self.engine.translate_scored(texts, source, target)
 
 
 def test_in_batch_one_failing_article_does_not_take_the_others_down(project, installed_models):

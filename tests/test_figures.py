@@ -9,6 +9,7 @@ import pytest
 from conftest import without_placeholders
 
 from transflow import config
+from transflow.engines import Scored, Translation
 from transflow.errors import UsageError
 from transflow.figures import recognise
 from transflow.figures.enforce import NOT_ENFORCED, REPAIRED, FigureEnforcer
@@ -302,7 +303,7 @@ def test_the_samples_hold_the_figures_the_issue_names():
     assert {"15億ドル", "2408億ドル", "15億5000万円", "800万トン"} <= ja
 
 
-class PlaceholderEater:
+class PlaceholderEater(Scored):
     """Adversarial: deletes every placeholder form, copies the rest, and can garble one figure's digits."""
 
     name = "eater"
@@ -316,13 +317,13 @@ class PlaceholderEater:
     def origin(self, source, target):
         return "MT eater"
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         out = []
         for text in texts:
             text = without_placeholders(text)
             for old, new in self.garble.items():
                 text = text.replace(old, new)
-            out.append(text)
+            out.append(Translation(text, None))  # it has no scores
         return out
 
 

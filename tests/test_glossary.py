@@ -10,6 +10,7 @@ from transflow.glossary import DEPRECATED, Entry, Glossary, Term, load, write
 from transflow.glossary.check import check
 from transflow.glossary.enforce import Enforcer, OrderRule
 from transflow.glossary.match import Matcher
+from transflow.engines import Scored, Translation
 from transflow.errors import TransflowError, UsageError
 
 NEWSROOM = ROOT / "glossaries" / "newsroom.csv"
@@ -308,7 +309,7 @@ def test_careless_model_still_gets_every_term_or_flags_it(name, project, careles
         assert unit.fuzzy
 
 
-class PlaceholderEatingEngine:
+class PlaceholderEatingEngine(Scored):
     """Adversarial: deletes every placeholder form and renders terms its own way."""
 
     name = "eater"
@@ -317,7 +318,7 @@ class PlaceholderEatingEngine:
     def origin(self, source, target):
         return "MT eater"
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         out = []
         for text in texts:
             text = without_placeholders(text)
@@ -325,7 +326,7 @@ class PlaceholderEatingEngine:
                 text = text.replace("Deputy Foreign Minister", "Phó Ngoại trưởng")
             for term, rendering in self.renderings.items():
                 text = text.replace(term, rendering)
-            out.append(" ".join(text.split()))
+            out.append(Translation(" ".join(text.split()), None))  # it has no scores
         return out
 
 

@@ -5,6 +5,7 @@ import pytest
 from transflow.document import CodeKind, InlineCode
 from transflow.document import Origin, Unit
 from transflow.draft import CODES_LOST, draft
+from transflow.engines import Scored, Translation
 from transflow.protect import FORMS, protect, restore, usable_forms
 
 
@@ -68,7 +69,7 @@ def test_forms_already_present_in_the_text_are_not_used():
     assert FORMS[0] in usable_forms("See note [1] below.")
 
 
-class GarblingEngine:
+class GarblingEngine(Scored):
     """An adversarial engine: destroys every bracket-like character, like a careless model."""
 
     name = "garbling"
@@ -79,9 +80,9 @@ class GarblingEngine:
     def origin(self, source, target):
         return "MT garbling"
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         self.calls.append(list(texts))
-        return ["".join(" " if ch in "<>[]{}" else ch for ch in text) for text in texts]
+        return [Translation("".join(" " if ch in "<>[]{}" else ch for ch in text), None) for text in texts]
 
 
 def test_letter_form_is_tried_when_symbols_are_garbled():
@@ -93,14 +94,14 @@ def test_letter_form_is_tried_when_symbols_are_garbled():
     assert len(engine.calls) == len(FORMS)
 
 
-class DroppingEngine:
+class DroppingEngine(Scored):
     name = "dropping"
 
     def origin(self, source, target):
         return "MT dropping"
 
-    def translate(self, texts, source, target):
-        return ["Bản dịch không có mã." for _ in texts]
+    def translate_scored(self, texts, source, target):
+        return [Translation("Bản dịch không có mã.", None) for _ in texts]
 
 
 def test_codes_that_cannot_be_placed_are_flagged_not_silently_lost():

@@ -12,7 +12,8 @@ from lxml import etree
 from conftest import ROOT, SAMPLES, SCHEMAS, msgfmt_check, unpacked_engine
 from transflow import draft as drafting
 from transflow.document import Risk
-from transflow.engines import Translation
+from transflow.engines import Scored, Translation
+from transflow.errors import TransflowError
 from transflow.exchange import po, xliff
 from transflow.formats import parse_file
 from transflow.glossary import load
@@ -49,7 +50,7 @@ def test_engine_scores_each_sentence_and_names_the_pivot(installed_models):
     assert engine.translate(["Japan and ASEAN agreed."], "en", "vi") == ["Japan and ASEAN agreed."]
 
 
-class ScoringEngine:
+class ScoringEngine(Scored):
     """A fake that reports a low score, to follow the score through the cache and into the risk."""
 
     name = "scoring"
@@ -60,9 +61,6 @@ class ScoringEngine:
 
     def check(self, source, target):
         return None
-
-    def translate(self, texts, source, target):
-        return [t.text for t in self.translate_scored(texts, source, target)]
 
     def translate_scored(self, texts, source, target):
         self.calls += 1
@@ -81,10 +79,24 @@ def test_mt_cache_keeps_scores_and_upgrades_an_old_cache(tmp_path):
     assert first == again == [Translation("Hello.", -2.5, "en")] and engine.calls == 1
 
 
-def test_plain_engines_still_draft_without_scores(installed_models):
-    """An engine with only ``translate`` (the protocol's callers, adversarial fakes) keeps working."""
+def test_an_engine_without_scores_says_so_and_one_that_does_not_follow_the_protocol_is_refused(installed_models):
+    """No second path: an engine gives Translation values, a score or None; plain text is not read as a draft."""
 
-    class Plain:
+    class Unscored(Scored):
+        name = "plain"
+
+        def origin(self, source, target):
+            return "MT plain"
+
+        def translate_scored(self, texts, source, target):
+            return [Translation(text, None) for text in texts]
+
+    units = drafting.collect_units(segments_of(parse_file(SAMPLES / "asean-japan.txt"), "en"), "a.txt")
+    drafting.draft(units, {}, Unscored(), "en", "vi")
+    assert units and all(u.target and u.risk is not None and "no model score" in u.risk.reasons for u in units)
+    assert "#. review: low — QA: untranslated; no model score\n" in po.render_units(units, [])
+
+    class TextOnly:
         name = "plain"
 
         def origin(self, source, target):
@@ -93,10 +105,16 @@ def test_plain_engines_still_draft_without_scores(installed_models):
         def translate(self, texts, source, target):
             return list(texts)
 
-    units = drafting.collect_units(segments_of(parse_file(SAMPLES / "asean-japan.txt"), "en"), "a.txt")
-    drafting.draft(units, {}, Plain(), "en", "vi")
-    assert all(u.target and u.risk is not None for u in units)
-    assert not any("model score" in r for u in units for r in u.risk.reasons)
+    with pytest.raises(TypeError, match="engine 'plain' has no translate_scored"):
+        drafting.draft(drafting.collect_units(segments_of(parse_file(SAMPLES / "asean-japan.txt"), "en"), "a.txt"), {}, TextOnly(), "en", "vi")
+
+    class Dropping(Unscored):
+        def translate_scored(self, texts, source, target):
+            return super().translate_scored(texts[1:], source, target)
+
+    with pytest.raises(TransflowError, match=r"^the plain engine returned \d+ results for \d+ sentences en→vi, so none") as dropped:
+        drafting.draft(drafting.collect_units(segments_of(parse_file(SAMPLES / "asean-japan.txt"), "en"), "a.txt"), {}, Dropping(), "en", "vi")
+    assert "\n" not in str(dropped.value)
 
 
 def test_low_model_score_and_pivot_reach_the_reason():

@@ -265,6 +265,8 @@ def batch(
             result = run_batch(articles, settings, progress, engine=mt, chunk_size=chunk, keep_reports=report is not None)
     _batch_summary(result.totals)
     out.print(f"MT: {result.sent_to_mt} sentences sent to the engine, {result.from_mt_cache} taken from the MT cache", markup=False)
+    if mt is not None:
+        out.print(mt.describe(), markup=False)
     if result.stopped:
         written = sum(t.translated for t in result.totals.values())
         raise DiskFull(

@@ -129,6 +129,8 @@ markup_lost = 10
 # The model's mean log-probability per token below which it counts as unsure.
 model_score = -1.0
 model_score_low = 3
+# A machine draft whose engine gives no score says "no model score"; points added for it.
+no_model_score = 0
 # A fuzzy TM match with differences left uncorrected, or all corrected.
 tm_not_corrected = 3
 tm_corrected = 1

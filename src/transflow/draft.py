@@ -66,7 +66,7 @@ class _Job:
     output: str | None = None
     problems: list[UnitProblem] = field(default_factory=list)
     repaired: list[FigureSpan] = field(default_factory=list)
-    signals: Signals = field(default_factory=Signals)
+    signals: Signals = field(default_factory=lambda: Signals(machine=True))
 
 
 def collect_units(segments: Sequence[Segment], reference: str) -> list[Unit]:

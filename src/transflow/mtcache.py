@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .engines import Engine, Translation, translate_scored
+from .engines import Engine, Scored, Translation, translate_scored
 from .statefiles import operational, replace_damaged
 
 _WHAT = "MT cache"
@@ -33,7 +33,7 @@ _DRAFTS = (
 _ADDED_COLUMNS = (("score", "REAL"), ("pivot", "TEXT"))
 
 
-class CachedEngine:
+class CachedEngine(Scored):
     """Wraps an engine; ``sent`` counts the texts that really reached it (for reports and tests)."""
 
     def __init__(self, engine: Engine, path: Path) -> None:
@@ -63,9 +63,6 @@ class CachedEngine:
 
     def origin(self, source: str, target: str) -> str | None:
         return self.engine.origin(source, target)
-
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        return [result.text for result in self.translate_scored(texts, source, target)]
 
     def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         origin = self.engine.origin(source, target) or ""

@@ -21,6 +21,8 @@ from .errors import UsageError
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 LEVELS = (HIGH, MEDIUM, LOW)
+# The reason a machine draft gets when its engine gives no score: its risk lacks that evidence.
+NO_MODEL_SCORE = "no model score"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class RiskSettings:
     markup_lost: float = 10
     model_score_low: float = 3
     model_score: float = -1.0  # mean log-probability per token below which the model is unsure
+    no_model_score: float = 0  # an engine that cannot score: the reason is shown whatever its points
     tm_not_corrected: float = 3
     tm_corrected: float = 1
     qa_warning: float = 1
@@ -79,6 +82,7 @@ class RiskSettings:
 class Signals:
     """What is known about one draft when it is made."""
 
+    machine: bool = False  # a machine draft: its model score, or the lack of one, is a signal
     model_score: float | None = None
     pivot: str | None = None
     terms_repaired: list[str] = field(default_factory=list)
@@ -112,6 +116,8 @@ def assess(signals: Signals, settings: RiskSettings) -> tuple[float, Risk]:
         found.append((settings.markup_lost, "markup lost"))
     if signals.model_score is not None and signals.model_score < settings.model_score:
         found.append((settings.model_score_low, f"model score low ({signals.model_score:.2f}/token)"))
+    if signals.machine and signals.model_score is None:
+        found.append((settings.no_model_score, NO_MODEL_SCORE))
     if signals.tm_failures:
         found.append((settings.tm_not_corrected, f"TM {signals.tm_score} %: {signals.tm_failures} difference(s) not corrected"))
     elif signals.tm_corrections:
@@ -128,5 +134,5 @@ def assess(signals: Signals, settings: RiskSettings) -> tuple[float, Risk]:
         found.append((settings.long_source, f"long sentence ({signals.source_words} {unit})"))
     points = sum(p for p, _ in found)
     level = HIGH if points >= settings.high else MEDIUM if points >= settings.medium else LOW
-    reasons = tuple(reason for p, reason in sorted(found, key=lambda item: -item[0]) if p > 0)
+    reasons = tuple(reason for p, reason in sorted(found, key=lambda item: -item[0]) if p > 0 or reason == NO_MODEL_SCORE)
     return points, Risk(level, reasons)

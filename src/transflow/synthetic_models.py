@@ -24,6 +24,9 @@ CARELESS_SYMBOLS = set("<>[]{}()⟦⟧«»|/\\#@%&*=+~^`$")
 _QUERY_SCALE = 12.0
 _VALUE_SCALE = 12.0
 _OUTPUT_SCALE = 10.0
+# Output weight of an unsure copy model (noise > 0): low enough that the noise moves every score
+# (about -0.5 to -1.1 per token at noise 0.04), high enough that it still copies.
+_UNSURE_SCALE = 0.25
 
 
 def train_sentencepiece(texts: Iterable[str], model_prefix: Path, vocab_size: int = 600) -> Path:
@@ -62,7 +65,7 @@ def _is_careless_target(piece: str, symbols: set[str]) -> bool:
     return any(ch in symbols for ch in piece)
 
 
-def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, int]):
+def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, int], noise: float = 0.0, seed: int = 0):
     from ctranslate2.specs import transformer_spec
 
     v, m = len(vocab), max_positions
@@ -119,7 +122,9 @@ def _copy_spec(vocab: list[str], max_positions: int, output_map: Mapping[int, in
 
     projection = zeros(v, d)
     for source_id in range(v):
-        projection[output_map.get(source_id, source_id), source_id] = _OUTPUT_SCALE
+        projection[output_map.get(source_id, source_id), source_id] = _OUTPUT_SCALE if not noise else _UNSURE_SCALE
+    if noise:
+        projection += np.random.default_rng(seed).normal(0.0, noise, (v, d)).astype(f32)
     linear(spec.decoder.projection, projection)
 
     spec.register_source_vocabulary(vocab)
@@ -173,13 +178,18 @@ def build_copy_package(
     also_garble: str = "",
     max_positions: int = 256,
     package_version: str = "1.0",
+    noise: float = 0.0,
+    seed: int = 0,
 ) -> Path:
     """Write an ``.argosmodel`` that copies its input from *from_code* to *to_code*.
 
     *dictionary* maps source pieces to target pieces; *careless* turns every
     piece holding a bracket-like or other symbol character (and those of
     *also_garble*: "Z" breaks even the letters-and-digits placeholder form)
-    into a space.
+    into a space. *noise* (the standard deviation of Gaussian noise, drawn
+    from *seed*, added to the output weights) makes a model that still copies
+    but is unsure of itself by a different amount for each sentence: real,
+    non-zero scores for the review risk, as a published model gives.
     """
     vocab = SPECIALS + _pieces(sp_model)
     index = {piece: i for i, piece in enumerate(vocab)}
@@ -192,7 +202,7 @@ def build_copy_package(
             if _is_careless_target(piece, CARELESS_SYMBOLS | set(also_garble)):
                 output_map[i] = space
     readme = "Synthetic copy model built by transflow for tests. Licence: CC0.\n"
-    spec = _copy_spec(vocab, max_positions, output_map)
+    spec = _copy_spec(vocab, max_positions, output_map, noise, seed)
     return _write_package(out_file, spec, from_code, to_code, sp_model, package_version, readme)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import TransflowError, UsageError
 from .. import languages, models
-from . import Translation
+from . import Scored, Translation
 
 
 MAX_THREADS = 64
@@ -107,7 +107,7 @@ class _LoadedModel:
         return self.tokenizer.decode(tokens).strip()
 
 
-class ArgosEngine:
+class ArgosEngine(Scored):
     name = "argos"
 
     def __init__(
@@ -141,9 +141,6 @@ class ArgosEngine:
         hops = self._route(source, target)
         versions = ", ".join(hop.label for hop in hops)
         return f"MT argos {versions}" if len(hops) == 1 else f"MT argos via {models.PIVOT} ({versions})"
-
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        return [result.text for result in self.translate_scored(texts, source, target)]
 
     def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         """Every hop over the whole batch; a pivoted text keeps the score of its least confident hop."""

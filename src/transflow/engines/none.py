@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import Scored, Translation
 
-class NoEngine:
+
+class NoEngine(Scored):
     name = "none"
 
     def check(self, source: str, target: str) -> None:
@@ -14,5 +16,5 @@ class NoEngine:
     def origin(self, source: str, target: str) -> str | None:
         return None
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        return ["" for _ in texts]
+    def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
+        return [Translation("", None) for _ in texts]

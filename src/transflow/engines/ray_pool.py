@@ -6,7 +6,9 @@ cache and writes every file, so the project lock, the manifest and atomic
 writes are the local ones. Only the unique sentences the MT cache lacks
 reach the cluster, one shard per worker (CTranslate2 sorts it by length into
 batches), to workers that each load every model once and translate with the
-ArgosEngine a local run uses, so the drafts are the same. Models travel
+ArgosEngine a local run uses. They answer with its ``Translation`` values
+(text, per-token score, pivot, every hop), so the drafts, their review risk
+and notes are those of a local run. Models travel
 from the driver in the bundle format through Ray's object store (or come
 from a folder every node shares); a worker never downloads. Ray restarts a
 worker that dies and retries its shard.
@@ -30,6 +32,7 @@ from typing import Any
 
 from .. import bundles, models
 from ..errors import TransflowError, UsageError
+from . import Scored, Translation
 from .argos import ArgosEngine, ArgosSettings
 
 # Sentences per worker and chunk a batch aims at: CTranslate2 sorts and
@@ -96,8 +99,8 @@ class Worker:
             error = str(err)
         return {"pid": os.getpid(), "where": f"{socket.gethostname()} (GPUs {list(ray.get_gpu_ids())})", "error": error}
 
-    def translate(self, texts: list[str], source: str, target: str, bundle: list[Any]) -> list[str]:
-        return self._load(bundle).translate(texts, source, target)
+    def translate(self, texts: list[str], source: str, target: str, bundle: list[Any]) -> list[Translation]:
+        return self._load(bundle).translate_scored(texts, source, target)
 
 
 def _unpacked(bundle: bytes, digest: str) -> Path:
@@ -117,15 +120,21 @@ def _unpacked(bundle: bytes, digest: str) -> Path:
     return folder
 
 
-class RayEngine:
+class RayEngine(Scored):
     """The Engine protocol over Ray workers; routing and draft labels come from the driver's models."""
 
     name = "argos"
 
-    def __init__(self, local: ArgosEngine, workers: list[Any], bundle: list[Any]) -> None:
+    def __init__(self, local: ArgosEngine, workers: list[Any], bundle: list[Any], where: Sequence[str] = ()) -> None:
         self.local = local
         self.workers = workers
         self.bundle = bundle
+        self.where = list(where)
+
+    def describe(self) -> str:
+        """The workers in one line, for the batch's summary: how many, and on which machines."""
+        hosts = sorted({where.split(" (")[0] for where in self.where})
+        return f"Ray: {len(self.workers)} worker{'s' if len(self.workers) != 1 else ''} on {', '.join(hosts) or 'no node'}"
 
     def check(self, source: str, target: str) -> None:
         self.local.check(source, target)
@@ -137,7 +146,7 @@ class RayEngine:
     def origin(self, source: str, target: str) -> str:
         return self.local.origin(source, target)
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+    def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         """The unique texts in order, one contiguous shard per worker; CTranslate2 sorts each by length.
 
         With one worker the shard is the very list a local run translates in
@@ -161,6 +170,8 @@ class RayEngine:
                 f"Ray workers failed translating {len(unique)} sentences {source}→{target} ({_cause(err)}); "
                 f"the files already written are kept, run the batch again to resume"
             ) from None
+        if [len(result) for result in outputs] != [len(shard) for shard in shards]:
+            raise TransflowError(f"Ray workers returned {sum(map(len, outputs))} translations for {len(unique)} sentences {source}→{target}; run the batch again")
         translated = {text: output for shard, result in zip(shards, outputs) for text, output in zip(shard, result)}
         return [translated[text] for text in texts]
 
@@ -265,10 +276,11 @@ def ray_engine(settings: ArgosSettings, pairs: Sequence[tuple[str, str]], option
             bundle, digest, shared = [], "", str(options.models)
         actor = ray.remote(Worker).options(max_restarts=RESTARTS, max_task_retries=RESTARTS, scheduling_strategy="SPREAD", **request)
         workers = [actor.remote(digest, shared, packages, engine_settings) for _ in range(count if needed else 0)]
-        for started in ray.get([worker.start.remote(bundle) for worker in workers]):
-            if started["error"]:
-                raise UsageError(f"Ray worker on {started['where']}: {started['error']}")
-        yield RayEngine(local, workers, bundle)
+        started = ray.get([worker.start.remote(bundle) for worker in workers])
+        for answer in started:
+            if answer["error"]:
+                raise UsageError(f"Ray worker on {answer['where']}: {answer['error']}")
+        yield RayEngine(local, workers, bundle, [answer["where"] for answer in started])
     finally:
         for worker in workers:
             ray.kill(worker)

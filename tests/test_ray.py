@@ -222,7 +222,7 @@ def test_without_ray_installed_a_ray_batch_is_one_line_and_nothing_is_written(pr
         [sys.executable, "-c", BLOCK_RAY, "batch", "today", "--to", "vi", "--ray"], capture_output=True, text=True, cwd=project, timeout=120
     )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["transflow: error: Ray is not installed; install it with: pip install 'transflow[ray]'"]
+    assert result.stderr.strip().splitlines() == ["transflow: error: Ray is not installed; install it with: pip install -e '.[ray]' in transflow's folder"]
     assert sorted(p.name for p in project.iterdir()) == ["sample_articles", "today"]
 
 

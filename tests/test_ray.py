@@ -126,7 +126,7 @@ class KillsItsWorker(Scored):
 def test_a_worker_killed_mid_batch_is_replaced_and_the_outputs_are_the_same(project, installed_models, ray_cluster):
     articles = [path for path in write_articles(project / "today") if path.name in ENGLISH]
     settings = Settings(Project(project, project / "locales", project / "localized", project / ".transflow"), "en", ("vi", "ja"))
-    run_batch(articles, settings)
+    alone = run_batch(articles, settings)
     local = snapshot(project / "locales")
     shutil.rmtree(project / ".transflow")
     with ray_engine(ArgosSettings(), [("en", "vi"), ("en", "ja")], RayOptions(workers=2, worker_cpus=1)) as engine:
@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_outputs_are_the_same(proj
         result = run_batch(articles, settings, engine=killing)
         after = ray.get(engine.workers[0].start.remote(engine.bundle))["pid"]
     assert killing.killed and after != before
-    assert [r.status for r in result.reports] == ["translated"] * 6 and result.sent_to_mt == 100
+    assert [r.status for r in result.reports] == ["translated"] * 6 and result.sent_to_mt == alone.sent_to_mt > 0
     assert snapshot(project / "locales") == local
 
 

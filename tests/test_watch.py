@@ -16,6 +16,7 @@ import polib
 import pytest
 
 from conftest import SAMPLES, msgfmt_check
+from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine
 from transflow.lock import project_lock
 from transflow.project import Project
@@ -37,7 +38,7 @@ def eventually(predicate, what: str, deadline: float = DEADLINE):
     raise AssertionError(f"not seen within {deadline:g} s: {what}")
 
 
-class Counting:
+class Counting(Scored):
     """The real Argos engine with every MT call recorded; *gate* (an Event) holds calls after the first until set."""
 
     name = "argos"
@@ -54,12 +55,12 @@ class Counting:
     def origin(self, source, target):
         return self.engine.origin(source, target)
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         if self.gate is not None and self.batches:
             self.entered.set()
             self.gate.wait(DEADLINE)
         self.batches.append(list(texts))
-        return self.engine.translate(texts, source, target)
+        return self.engine.translate_scored(texts, source, target)
 
     @property
     def sent(self) -> list[str]:

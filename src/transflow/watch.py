@@ -219,7 +219,7 @@ class _Waiting:
     hold: float = 0.0  # not before: a writer still had it open
 
 
-class TimedEngine:
+class TimedEngine(engines.Scored):
     """The engine with the seconds spent in it counted, so the log can tell MT time from transflow's own."""
 
     def __init__(self, engine: Engine) -> None:
@@ -232,9 +232,6 @@ class TimedEngine:
 
     def origin(self, source: str, target: str) -> str | None:
         return self.engine.origin(source, target)
-
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        return [result.text for result in self.translate_scored(texts, source, target)]
 
     def translate_scored(self, texts: Sequence[str], source: str, target: str) -> list[Translation]:
         began = time.perf_counter()

@@ -514,3 +514,82 @@ def test_a_server_dying_mid_stream_is_one_line_and_leaves_nothing_half_written(p
         cutter.close()
     one_line(result, 1, "the TM server stopped answering")
     assert "transflow" in result.stderr and "Traceback" not in result.stderr
+
+
+# A full disk -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path, monkeypatch):
+    """A 16 MB tmpfs as the project folder (root may mount it); skipped, with the reason, where mounting is not permitted."""
+    import shutil
+    import subprocess
+
+    from conftest import SAMPLES
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill ({mounted.stderr.strip() or 'mount failed'})")
+    try:
+        shutil.copytree(SAMPLES, disk / "sample_articles")
+        monkeypatch.chdir(disk)
+        yield disk
+    finally:
+        monkeypatch.chdir(tmp_path)
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def fill(disk: Path) -> Path:
+    """Fill *disk* to the last byte; the filler is returned to be removed."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        for size in (1 << 20, 65536, 4096, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                continue
+    finally:
+        os.close(fd)
+    return filler
+
+
+WRITERS_ON_A_FULL_DISK = {
+    "translate": "translate sample_articles/mekong-summit.md --to vi --engine none",
+    "batch": "batch sample_articles --to ja --engine none",
+    "build -o": "build sample_articles/asean-japan.txt --lang vi --min-translated 0 -o built/asean-japan.txt",
+    "tm export": "tm export out.tmx --from en --to vi",
+    "tm import": "tm import big.tmx",
+    "convert": "convert locales/vi/asean-japan.po out.xlf",
+    "glossary convert": "glossary convert glossary.csv out.tbx",
+    "glossary suggest -o": "glossary suggest sample_articles/asean-japan.txt --to vi --engine none -o out.csv",
+    "batch --report": "batch sample_articles/asean-japan.txt --to vi --engine none --report out.json",
+    "init": "init --force",
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRITERS_ON_A_FULL_DISK))
+def test_a_full_disk_is_said_and_nothing_is_half_written_or_called_damaged(small_disk, cli, case):
+    Path("glossary.csv").write_text("en,vi\nASEAN,ASEAN\n", encoding="utf-8")
+    Path("transflow.toml").write_text('[glossary]\nfiles = ["glossary.csv"]\n', encoding="utf-8")
+    assert cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none").code == 0
+    write_tmx(Path("seed.tmx"), [TMUnit("en", "vi", "Other news", "Tin khác")], "en", "vi")
+    assert cli("tm", "import", "seed.tmx").code == 0
+    write_tmx(Path("big.tmx"), [TMUnit("en", "vi", f"Sentence {n} on trade and ports.", f"Câu {n} về thương mại.") for n in range(20000)], "en", "vi")
+    before = {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file() and not p.name.endswith(("-shm", "-wal"))}
+    filler = fill(small_disk)
+    result = cli(*WRITERS_ON_A_FULL_DISK[case].split())
+    assert result.code == 1, (result.stdout, result.stderr)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("transflow: error:")]
+    assert len(errors) == 1 and "full" in errors[0], result.stderr
+    assert "damaged" not in result.stderr and "repair" not in result.stderr and "Traceback" not in result.stderr
+    filler.unlink()
+    assert not [p for p in Path(".").rglob("*.tmp")]
+    for path, content in before.items():
+        if path.suffix in (".po", ".csv", ".toml", ".tmx", ".txt"):
+            assert path.read_bytes() == content, path
+    healthy = cli("tm", "repair")
+    assert healthy.code == 0 and "healthy" in healthy.stdout, healthy.stdout + healthy.stderr

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from .errors import DiskFull, TransflowError
+from .textio import no_space_at
 
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -51,6 +52,6 @@ def replace_damaged(path: Path, what: str, consequence: str, keep: bool) -> None
 def operational(path: Path, what: str, err: sqlite3.OperationalError) -> TransflowError:
     """A busy, full or unreadable state file, in one line."""
     text = str(err)
-    if "full" in text:
+    if "full" in text or no_space_at(path):
         return DiskFull(f"{path}: the disk is full, so the {what} could not be saved; free some space and run again")
     return TransflowError(f"{path}: the {what} cannot be used ({text}); try again, or delete it (transflow rebuilds it)")

@@ -329,6 +329,17 @@ def _umask() -> int:
     return mask
 
 
+def no_space_at(path: Path) -> bool:
+    """Whether the disk holding *path* is (nearly) full: SQLite reports a full disk as "disk I/O error" when it cannot
+    map its shared-memory file, and the user must hear "disk full", not "check the file"."""
+    folder = path if path.is_dir() else path.parent
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 256 * 1024
+
+
 def check_output(path: Path) -> None:
     """Refuse, before any work, an output path ``atomic_output`` would refuse (a folder, a block device, a link to nothing)."""
     if _stream_target(path) is None:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import DiskFull, TransflowError
+from ..textio import no_space_at
 from . import index
 from .base import COLUMNS, UNIT_COLUMNS, Memory, Row, TMUnit, prepare, unit_of
 
@@ -65,7 +66,7 @@ def damaged(location: str, err: Exception) -> TransflowError:
 def unusable(location: str, err: sqlite3.OperationalError) -> TransflowError:
     """An SQLite error that is not damage (a full disk, a read-only file, a busy lock): never sends the user to repair."""
     text = str(err)
-    if "full" in text:
+    if "full" in text or no_space_at(Path(location)):
         return DiskFull(f"{location}: the disk is full; the translation memory is sound and was not changed by the unfinished step; free some space and run again")
     if "readonly" in text or "read-only" in text:
         return TransflowError(f"{location}: the translation memory is read-only here ({text}); run on a writable copy, or ask for write access")

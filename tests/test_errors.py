@@ -32,7 +32,8 @@ CASES = {
     "empty file": (lambda: [write("empty.txt", b"  \n"), "--to", "vi"], 1, "empty.txt: the article is empty"),
     "binary file": (lambda: [write("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00"), "--to", "vi"], 1, "binary"),
     "not utf-8": (lambda: [write("cp1258.txt", "Hà Nam\n".encode("cp1258")), "--to", "vi"], 1, "cp1258.txt:1: not UTF-8"),
-    "unsupported format": (lambda: [write("article.docx", b"PK"), "--to", "vi"], 2, "unsupported article format '.docx'"),
+    "unsupported format": (lambda: [write("article.odt", b"PK"), "--to", "vi"], 2, "unsupported article format '.odt'"),
+    "not a word document": (lambda: [write("article.docx", b"PK"), "--to", "vi"], 1, "article.docx: not a Word document"),
     "missing model": (lambda: ["sample_articles/asean-japan.txt", "--to", "fr"], 2, "transflow models install en fr"),
     "unknown engine": (lambda: ["sample_articles/asean-japan.txt", "--to", "vi", "--engine", "deepl"], 2, "unknown engine"),
 }

@@ -490,3 +490,18 @@ def test_figures_transflow_cannot_render_exactly_are_carried_as_written_and_name
         errors = [p for p in json.loads(checked.stdout) if p["severity"] == "error" and p["check"] in ("numbers", "figure")]
         assert errors == [], errors  # transflow's own drafts pass its own checks
         assert not any(p.startswith("figure:") or "NOT ENFORCED" in p for e in po for p in e.comment.splitlines()), lang
+
+
+def test_a_batch_report_carries_the_mixed_language_warning(project, cli, installed_models):
+    Path("inbox").mkdir()
+    Path("inbox/mixed.txt").write_text(
+        "The foreign ministers of ASEAN and Japan met in Kuala Lumpur on Thursday to discuss trade.\n\n"
+        "They agreed that the new declaration would be signed at the summit later this year.\n\n"
+        "Hai bên cho biết sẽ ký kết thỏa thuận hợp tác trong tháng tới tại Hà Nội.\n",
+        encoding="utf-8",
+    )
+    result = cli("batch", "inbox", "--to", "vi", "--report", "report.json")
+    assert result.code == 0, result.stderr
+    assert "mixes languages: 2 paragraphs in English (en), 1 in Vietnamese (vi)" in result.stdout + result.stderr
+    rows = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    assert [row["warning"].startswith("warning: inbox/mixed.txt: mixes languages") for row in rows] == [True]

@@ -56,6 +56,7 @@ class ArticleReport:
     flagged: int = 0
     seconds: float = 0.0
     source_language: str = ""
+    warning: str = ""  # e.g. the article mixes languages
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,7 +71,7 @@ class ArticleReport:
         return (
             f"{self.article} → {self.language}: {self.segments} segments, {self.from_mt} MT, "
             f"{self.reviewed_kept} reviewed kept, {self.flagged} flagged ({self.seconds:.2f} s)"
-        )
+        ) + (f"; {self.warning}" if self.warning else "")
 
 
 @dataclass
@@ -455,6 +456,7 @@ def _write_articles(pending, mt_share, target_lang, settings, resources, manifes
                     flagged=stats.flagged,
                     seconds=round(spent + seconds + mt_share * len(item.draft.pending), 3),
                     source_language=item.article.source_lang,
+                warning=item.article.warning or "",
                 )
             )
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import mtpieces, qa
-from .document import InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
+from .document import CODES_DAMAGED, InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
 from .engines import Engine
 from .figures import enforce as figure_enforcement
 from .figures.enforce import KEPT, NOT_ENFORCED, REPAIRED, FigureEnforcer, FigureSpan
@@ -216,6 +216,7 @@ def _by_hand(unit: Unit, old: Unit, state: State) -> None:
     names the glossary lacks stay true of it."""
     unit.translate(old.target, state, Origin.HUMAN)
     unit.notes, unit.candidates = list(old.notes), list(old.candidates)
+    unit.problems = [problem for problem in old.problems if problem.check == CODES_DAMAGED]  # the reason it needs work
 
 
 def _rewritten_by_hand(unit: Unit, machine_draft: str | None) -> bool:
@@ -224,8 +225,17 @@ def _rewritten_by_hand(unit: Unit, machine_draft: str | None) -> bool:
     Poedit keeps the ``origin`` comment when a reviewer edits a draft, so the
     text itself is compared with the draft transflow wrote for the sentence.
     The problems found in the machine's draft no longer apply to it.
+
+    A translation whose inline codes were dropped or changed (a reviewer saved
+    it over Poedit's "broken markup" warning, whatever state they gave it) was
+    marked as needing work by the reader: unless it is exactly the draft the
+    machine wrote (MT that lost the codes, drafted again), it is a person's.
     """
-    if unit.state is not State.DRAFT or not unit.target:
+    if not unit.target:
+        return False
+    if unit.has_problem(CODES_DAMAGED):
+        return unit.target != machine_draft
+    if unit.state is not State.DRAFT:
         return False
     if unit.origin is Origin.HUMAN or unit.origin is None:
         return True

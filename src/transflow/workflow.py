@@ -20,7 +20,7 @@ from .detect import LANGUAGES as DETECTED, article as detect_article
 from .errors import TransflowError, UsageError
 from . import exchange, qa
 from .exchange import tmx, xliff
-from .exchange.catalog import Catalog
+from .exchange.catalog import Catalog, by_source
 from .figures.enforce import FigureEnforcer
 from .figures.style import HouseStyle
 from .formats import output_file, parse_file
@@ -178,8 +178,11 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     seen = {path: file_digest(path) for path in settings.outputs(article, target_lang)}
     previous = _previous(settings.project, settings.project.existing_translation(article.path, target_lang), article, target_lang)
     units = collect_units(article.segments(), article.reference)
-    # Drafts left as needing work, and reviewed machine drafts: is their text still the machine's?
-    awaiting = [unit.source for unit in previous.units if unit.target and (unit.state is State.DRAFT or unit.origin is Origin.MT)]
+    # Drafts left as needing work, reviewed machine drafts and units with broken codes: is their text still the machine's?
+    awaiting = [
+        unit.source for unit in previous.units
+        if unit.target and (unit.state is State.DRAFT or unit.origin is Origin.MT or unit.has_problem(CODES_DAMAGED))
+    ]
     machine_drafts = resources.drafts.find(source_lang, target_lang, awaiting) if resources.drafts is not None and awaiting else {}
     drafted = prepare(
         units, previous.by_source(), source_lang, target_lang, resources.enforcer(source_lang, target_lang),
@@ -247,15 +250,15 @@ def _keep_reviewer_saves(pending: Pending, path: Path) -> int:
         theirs, _ = exchange.read(path)
     except TransflowError as err:
         raise TransflowError(f"{path}: was saved while this run was working on it and cannot be read now ({err}); it was left as saved; run again") from None
-    base = pending.previous.by_source()
+    base = {(unit.context, unit.source): unit for unit in pending.previous.units}
     ours = {unit.source: index for index, unit in enumerate(pending.draft.units)}
     taken = 0
-    for unit in theirs.usable():
-        before = base.get(unit.source)
+    for unit in theirs.units:
+        before = base.get((unit.context, unit.source))
         if before is not None and (before.target, before.state, before.translator_comment) == (unit.target, unit.state, unit.translator_comment):
             continue
         taken += 1
-        if unit.source in ours:
+        if unit.context is None and unit.source in ours:
             draft_unit = pending.draft.units[ours[unit.source]]
             unit.codes, unit.occurrences, unit.block = draft_unit.codes, draft_unit.occurrences, draft_unit.block
             pending.draft.units[ours[unit.source]] = unit
@@ -322,7 +325,6 @@ def _previous(project: Project, path: Path | None, article: Article, target_lang
             f"{relative_path(path)}: was made from {catalog.source_language} (X-Source-Language), but {article.reference} "
             f"is translated from {article.source_lang} now; the file is left as it is: check --from, or move the file away to start over"
         )
-    catalog.units = catalog.usable()
     return catalog
 
 
@@ -357,7 +359,7 @@ def build_article(article_path: Path, translations: Path, target_lang: str, defa
         found = markup.foreign(unit.source, unit.target) if unit.has_problem(CODES_DAMAGED) and unit.source in lines else None
         if found is not None:
             raise refusal(relative_path(translations), lines[unit.source], unit.source, markup.MarkupError(found))
-    usable = {u.source: u for u in catalog.usable()}
+    usable = by_source(catalog.usable())
     for unit in usable.values():
         unit.codes = unit.codes or codes.get(unit.source, ())
     order = list(dict.fromkeys(seg.text for seg in segments))

@@ -41,18 +41,38 @@ class Catalog:
     source_text: str | None = None  # the file as read: written back as it was when nothing changed
 
     def by_source(self) -> dict[str, Unit]:
-        return {unit.source: unit for unit in self.units}
+        """Each sentence's translation: the entry without a context (the article's own) wins over a
+        reviewer's extra entry with a ``msgctxt``; an obsolete entry answers for a sentence the
+        article uses again (as ``msgmerge`` revives it), so its translation is not lost."""
+        revived = [unit for unit in self.obsolete if unit.context is None and unit.target]
+        return by_source(revived + self.units)
 
     def updated(self, units: list[Unit], source_language: str, language: str) -> Catalog:
         """This catalogue with *units* as its current entries; translations they no longer use become obsolete.
 
         An old sentence whose translation a revised one inherited is not
         obsolete; an obsolete unit the article uses again comes back to life.
+        A reviewer's extra entry with a context (``msgctxt "alt"``) for a
+        current sentence stays, right after that sentence's entry; for a
+        sentence the article dropped, it becomes obsolete with it. Nothing a
+        reviewer wrote is deleted.
         """
-        current = {unit.source for unit in units} | {unit.previous_source for unit in units if unit.previous_source}
-        dropped = [unit for unit in self.units if unit.source not in current and unit.target]
-        obsolete = dropped + [unit for unit in self.obsolete if unit.source not in current]
-        return replace(self, units=units, source_language=source_language, language=language, obsolete=obsolete)
+        sources = {unit.source for unit in units}
+        current = sources | {unit.previous_source for unit in units if unit.previous_source}
+        taken = {_key(unit) for unit in units}
+        extras: dict[str, list[Unit]] = {}
+        for unit in self.units + self.obsolete:
+            if unit.context is not None and unit.source in sources and _key(unit) not in taken:
+                taken.add(_key(unit))
+                extras.setdefault(unit.source, []).append(unit)
+        merged = [item for unit in units for item in (unit, *extras.get(unit.source, ()))]
+        dropped = [unit for unit in self.units if _key(unit) not in taken and unit.target and (unit.context is not None or unit.source not in current)]
+        kept = {_key(unit) for unit in dropped}
+        obsolete = dropped + [
+            unit for unit in self.obsolete
+            if _key(unit) not in taken and _key(unit) not in kept and (unit.context is not None or unit.source not in current)
+        ]
+        return replace(self, units=merged, source_language=source_language, language=language, obsolete=obsolete)
 
     def counts(self, weight: Callable[[Unit], int] = lambda unit: 1) -> Counts:
         """Reviewed / waiting for review / untranslated, each unit counted by *weight*."""
@@ -65,6 +85,22 @@ class Catalog:
     def usable(self) -> list[Unit]:
         """The units a build or the TM may use at all: not those whose inline codes were damaged."""
         return [unit for unit in self.units if not unit.has_problem(CODES_DAMAGED)]
+
+
+def _key(unit: Unit) -> tuple[str | None, str]:
+    return (unit.context, unit.source)
+
+
+def by_source(units: Sequence[Unit]) -> dict[str, Unit]:
+    """*units* keyed by source text; an entry without a context wins over one with a context, and a later
+    entry over an earlier one of the same kind. The article's sentences carry no context: a ``msgctxt``
+    entry is a reviewer's addition, used only where its sentence has no other entry."""
+    found: dict[str, Unit] = {}
+    for unit in units:
+        other = found.get(unit.source)
+        if other is None or unit.context is None or other.context is not None:
+            found[unit.source] = unit
+    return found
 
 
 def duplicates(keys: Sequence[tuple[str | None, str]]) -> int | None:

@@ -510,6 +510,7 @@ def _crossed(target: _Text) -> bool:
 
 def _finish(unit: Unit, source: _Text, target: _Text, ident: str, path: Path, problems: list[str]) -> Unit:
     unit.codes = tuple(source.codes)
+    unit.problems = [problem for problem in unit.problems if problem.check != CODES_DAMAGED]  # judged from the codes, never from a note
     if _damaged(source, target):
         problems.append(f"{path}: unit {ident}: the inline codes of the translation do not match the source; kept out of the build, fix the tags in your CAT tool")
         unit.state = states.needs_work(unit.origin, unit.previous_source)

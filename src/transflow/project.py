@@ -15,7 +15,9 @@ and qa all ask this module.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -93,7 +95,7 @@ class Project:
     def translation_file(self, article: Path, target_lang: str, fmt: str) -> Path:
         """Where *fmt* (po, xliff, xliff2) translations of *article* into *target_lang* are written."""
         mirrored = self.mirrored(article)
-        return self.locales / target_lang / Path(*mirrored.parent.parts) / f"{mirrored.stem}{FORMATS[fmt]}"
+        return self.locales / target_lang / Path(*mirrored.parent.parts) / f"{_fitting_stem(mirrored.stem)}{FORMATS[fmt]}"
 
     def translation_files(self, article: Path, target_lang: str, formats: Sequence[str]) -> list[Path]:
         return [self.translation_file(article, target_lang, fmt) for fmt in formats]
@@ -127,7 +129,7 @@ class Project:
         """
         owners = {reference for unit in catalog.units for reference, _ in unit.occurrences}
         reference = self.reference(article)
-        if owners and reference not in owners:
+        if owners and _as_referenced(reference) not in {_as_referenced(owner) for owner in owners}:
             raise TransflowError(
                 f"{relative_path(path)}: holds the translations of {min(owners)}, not of {reference}; "
                 "rename one of the two articles or set paths.articles in transflow.toml (if the article was moved, move that file too)"
@@ -236,7 +238,7 @@ class Project:
         for article in articles:
             for lang in target_langs:
                 output = self.translation_file(article, lang, "po").with_suffix("")
-                other = owners.setdefault(output, article)
+                other = owners.setdefault(Path(_nfc(str(output))), article)
                 if other != article and not _same(other, article):
                     message = (
                         f"{self.reference(other)} and {self.reference(article)} would share "
@@ -270,6 +272,36 @@ def _is_language(name: str) -> bool:
     except UsageError:
         return False
     return True
+
+
+# The longest file name (in bytes) Linux and macOS file systems take, and the longest suffix a translation file gets.
+NAME_MAX = 255
+_LONGEST_SUFFIX = max(len(suffix.encode()) for suffix in _TRANSLATION_SUFFIXES)
+
+
+def _fitting_stem(stem: str) -> str:
+    """*stem* as a translation file's name: an article named up to the file system's limit would
+    overflow it once ``.po``/``.xliff`` replaces its suffix, so a long name is cut at a character
+    and marked with a digest of the whole one. Computed from the name alone, so every command finds
+    the same file (and the file's ``#:`` references still name the article it belongs to)."""
+    if len(stem.encode()) + _LONGEST_SUFFIX <= NAME_MAX:
+        return stem
+    digest = "~" + hashlib.sha256(stem.encode()).hexdigest()[:10]
+    room = NAME_MAX - _LONGEST_SUFFIX - len(digest)
+    return stem.encode()[:room].decode("utf-8", "ignore") + digest
+
+
+def _nfc(name: str) -> str:
+    """A name as NFC: macOS writes file names decomposed (NFD), Linux keeps whichever form it is given,
+    so two names that differ only in normalisation are one name to a newsroom."""
+    return unicodedata.normalize("NFC", name)
+
+
+def _as_referenced(name: str) -> str:
+    """A name as a PO reference may carry it back: in either normalisation, and with its runs of white
+    space made one space (gettext before 0.22, which Poedit runs on every save, splits a reference at
+    white space and joins the pieces with one space)."""
+    return " ".join(_nfc(name).split())
 
 
 def _inside(path: Path, folder: Path) -> bool:

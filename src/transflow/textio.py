@@ -132,7 +132,7 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target.parent)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{_short(target.name)}.", suffix=".tmp")
     except OSError as err:
         raise _write_error(path, err, f"{target.parent}: cannot write there ({err.strerror}); choose another output directory") from None
     try:
@@ -154,6 +154,11 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _short(name: str, size: int = 200) -> str:
+    """*name* cut to *size* bytes at a character, so a temporary file beside a 255-byte name still fits."""
+    return name.encode()[:size].decode("utf-8", "ignore")
 
 
 def _write_error(path: Path, err: OSError, message: str) -> TransflowError:

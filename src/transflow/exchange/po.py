@@ -59,7 +59,8 @@ def read(path: Path) -> Catalog:
         if repeated is not None:
             entry = entries[repeated]
             raise TransflowError(f"{path}:{entry.linenum}: duplicate entry for {_shorten(entry.msgid)!r}; merge the two entries (msguniq shows them)")
-    units = [_unit(entry) for entry in po if not entry.obsolete]
+    lines = text.split("\n")
+    units = [_unit(entry, _references(lines, entry)) for entry in po if not entry.obsolete]
     obsolete = [_unit(entry) for entry in po if entry.obsolete]
     return Catalog(
         units,
@@ -85,12 +86,24 @@ def _one_line(err: Exception) -> str:
     return " ".join(str(err).split())
 
 
-def _unit(entry: polib.POEntry) -> Unit:
+def _references(lines: list[str], entry: polib.POEntry) -> list[tuple[str, int]]:
+    """The entry's ``#:`` references from the file's own lines: polib splits a name at its spaces,
+    even one between the isolates gettext writes around it (``⁨my article.txt⁩``)."""
+    found: list[str] = []
+    for line in lines[max(entry.linenum - 1, 0) :]:
+        if not line.startswith("#"):
+            break
+        if line.startswith("#:"):
+            found.append(line)
+    return [(path, line) for path, line in po_text.parse_references(found) if line is not None]
+
+
+def _unit(entry: polib.POEntry, occurrences: list[tuple[str, int]] | None = None) -> Unit:
     unit = Unit(
         source=entry.msgid,
         target=entry.msgstr,
         context=entry.msgctxt,
-        occurrences=[(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()],
+        occurrences=occurrences if occurrences is not None else [(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()],
         translator_comment=entry.tcomment or "",
         previous_source=entry.previous_msgid,
         line=entry.linenum,

@@ -100,7 +100,7 @@ def _references(references: Sequence[tuple[str, int | None]], width: int) -> lis
         return []
     lines, line, column = [], "#:", 2
     for path, number in references:
-        name = f"\u2068{path}\u2069" if " " in path or "\t" in path else path
+        name = f"{_ISOLATE_START}{path}{_ISOLATE_END}" if " " in path or "\t" in path else path
         item = name + (f":{number}" if number is not None else "")
         size = len(item.encode("utf-8")) + 1
         if column > 2 and column + size > width:
@@ -110,6 +110,41 @@ def _references(references: Sequence[tuple[str, int | None]], width: int) -> lis
         column += size
     lines.append(line)
     return lines
+
+
+_ISOLATE_START, _ISOLATE_END = "\u2068", "\u2069"
+
+
+def parse_references(lines: Sequence[str]) -> list[tuple[str, int | None]]:
+    """The ``#:`` references of an entry, read as gettext (0.22+) reads them.
+
+    A name holding a space or a tab is written between the Unicode isolates
+    U+2068 and U+2069 (``#: ⁨articles/my article.txt⁩:3``); any other name
+    ends at white space. A reference ends in ``:LINE`` only when LINE is digits.
+    """
+    found: list[tuple[str, int | None]] = []
+    for line in lines:
+        text, i = line[2:] if line.startswith("#:") else line, 0
+        while i < len(text):
+            if text[i].isspace():
+                i += 1
+                continue
+            if text[i] == _ISOLATE_START:
+                end = text.find(_ISOLATE_END, i + 1)
+                end = len(text) if end < 0 else end
+                name, i = text[i + 1 : end], end + 1
+                tail = re.match(r":(\d+)", text[i:])
+                if tail is not None:
+                    i += tail.end()
+                found.append((name, int(tail.group(1)) if tail else None))
+                continue
+            end = i
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            token, i = text[i:end], end
+            name, colon, number = token.rpartition(":")
+            found.append((name, int(number)) if colon and name and number.isdigit() else (token, None))
+    return found
 
 
 def wrap(prefix: str, keyword: str, value: str, width: int = PAGE_WIDTH) -> list[str]:

@@ -148,3 +148,45 @@ def test_long_names_are_shortened_deterministically_and_never_collide(project, c
         project_ = Project(Path.cwd(), Path("locales"), Path("localized"), Path(".transflow"))
         path = project_.translation_file(folder / name, "vi", "po")
         assert f"articles/{name}:" in path.read_text(encoding="utf-8")
+
+
+def test_watch_drafts_named_articles_and_keeps_their_review(project, installed_models):
+    """The inbox a Vietnamese desk fills from macOS: NFD names with spaces, drafted by ``transflow watch``."""
+    import threading
+    import time
+
+    from transflow.project import Project as Layout
+    from transflow.watch import Watch
+    from transflow.workflow import Settings
+
+    inbox = project / "inbox"
+    inbox.mkdir()
+    layout = Layout(project, project / "locales", project / "localized", project / ".transflow")
+    events: list[tuple[str, dict]] = []
+    watch = Watch([inbox], Settings(layout, "en", ("vi",)), log=lambda event, message, **fields: events.append((event, fields)), settle=0.2)
+    thread = threading.Thread(target=watch.run, daemon=True)
+    thread.start()
+
+    def drafted(name: str, count: int = 1) -> bool:
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            if sum(1 for event, fields in list(events) if event == "drafted" and fields.get("article") == f"inbox/{name}") >= count:
+                return True
+            time.sleep(0.05)
+        return False
+
+    try:
+        name = NAMES["nfd"]
+        shutil.copy(SAMPLES / "asean-japan.txt", inbox / name)
+        assert drafted(name), [event for event, _ in events]
+        po_path = only_translation()
+        approve(po_path)
+        with (inbox / name).open("a", encoding="utf-8") as article:
+            article.write("\nMore news.\n")
+        assert drafted(name, 2)
+        entry = polib.pofile(str(po_path)).find(SENTENCE)
+        assert (entry.msgstr, entry.fuzzy) == (REVIEWED, False)
+        assert polib.pofile(str(po_path)).find("More news.").msgstr
+    finally:
+        watch.stop()
+        thread.join(120)

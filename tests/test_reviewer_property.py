@@ -4,7 +4,7 @@ reviewer wrote is still in the file, or that reviewer replaced it.
 Saves are made as Poedit makes them, in PO and both XLIFF versions: inline codes
 kept, dropped or changed; states toggled between done and needs work; an entry
 cleared. Runs are ``translate`` and ``batch`` (through their stages, in process),
-with the article revised now and then. The engine is an adversarial fake that
+with the article revised now and then, and a TM offering a fuzzy suggestion. The engine is an adversarial fake that
 always has a draft ready: any reviewer text it replaced would show.
 """
 
@@ -23,6 +23,7 @@ from lxml import etree
 from transflow import exchange
 from transflow.batch import run_batch
 from transflow.exchange import xliff
+from transflow.memory import TMUnit, open_memory
 from transflow.project import Project
 from transflow.workflow import Settings, translate_articles
 
@@ -74,9 +75,18 @@ class Desk:
     def file(self) -> Path:
         return self.root / "locales" / "vi" / f"story{FORMATS[self.fmt]}"
 
+    @property
+    def memory(self) -> Path:
+        return self.root / "tm.sqlite"
+
     def settings(self) -> Settings:
         layout = Project(self.root, self.root / "locales", self.root / "localized", self.root / ".transflow")
-        return Settings(layout, "en", ("vi",), formats=(self.fmt,))
+        return Settings(layout, "en", ("vi",), formats=(self.fmt,), memory_path=self.memory)
+
+    def remember(self) -> None:
+        """A TM that offers a fuzzy suggestion for one sentence, so suggestions get reworded too."""
+        with open_memory(self.memory) as memory:
+            memory.add([TMUnit("en", "vi", "The ministers met in **Hanoi** on Sunday.", "Các bộ trưởng gặp nhau tại **Hà Nội** hôm Chủ nhật.")])
 
     def run(self, command: str) -> None:
         if command == "translate":
@@ -167,9 +177,7 @@ def _save_xliff(path: Path, fmt: str, pick: int, words: str, codes: str, done: b
         holder.attrib.pop("subState", None)
         holder.remove(target)
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
-    plain = exchange.read(path)[0]
-    ids = [xliff.unit_id(u) for u in plain.units]
-    return plain.units[ids.index(unit.get("id"))].source
+    return exchange.read(path)[0].units[pick % len(units)].source  # the reader keeps the file's order
 
 
 save = st.tuples(
@@ -190,7 +198,9 @@ def test_every_text_a_reviewer_wrote_survives_any_sequence_of_saves_and_runs(fmt
         desk = Desk(Path(folder), fmt)
         desk.article.parent.mkdir(parents=True)
         desk.article.write_text(ARTICLE, encoding="utf-8")
+        desk.remember()
         desk.run("translate")
+        assert any(u.state.value == "suggested" for u in exchange.read(desk.file)[0].units)
         for step in steps:
             if step[0] == "save":
                 desk.save(*step[1:])

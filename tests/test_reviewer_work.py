@@ -237,3 +237,38 @@ def test_a_context_entry_saved_during_the_run_does_not_replace_the_sentences_ent
     po = polib.pofile(str(PO))
     assert po.find("Other news").msgstr == "Tin khác"
     assert po.find("Other news", msgctxt="alt").msgstr == "Tin tức khác"
+
+
+EAST_SEA = "The ministers also discussed the East Sea issue."
+REMEMBERED = "The ministers also discussed the East Sea issue today."
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["drafts-recorded", "drafts-record-lost"])
+def test_a_tm_suggestion_the_reviewer_reworded_is_never_replaced_by_the_tm(records, project, cli):
+    """Poedit keeps the ``origin: tm-fuzzy`` comment on a suggestion the reviewer rewrote and left as needing work."""
+    seed = Path("seed.po")
+    seed.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: vi\\n"\n"X-Source-Language: en\\n"\n\n'
+        f'msgid "{REMEMBERED}"\nmsgstr "Các bộ trưởng hôm nay cũng thảo luận vấn đề Biển Đông."\n',
+        encoding="utf-8",
+    )
+    assert cli("tm", "import", seed).code == 0
+    assert cli("translate", TXT, *NONE).code == 0
+    po = polib.pofile(str(PO))
+    entry = po.find(EAST_SEA)
+    assert entry.fuzzy and "tm-fuzzy" in entry.comment, "the TM should have offered its fuzzy match"
+    entry.msgstr = "Các bộ trưởng còn bàn về Biển Đông."
+    po.save()
+    if not records:
+        for cache in Path(".transflow").glob("mt-cache.sqlite*"):
+            cache.unlink()
+    for run in range(2):
+        assert cli("translate", TXT, *NONE).code == 0
+        entry = polib.pofile(str(PO)).find(EAST_SEA)
+        assert (entry.msgstr, entry.fuzzy) == ("Các bộ trưởng còn bàn về Biển Đông.", True), f"run {run + 1}"
+    # An untouched suggestion is still the TM's to refresh: clearing the reviewer's text brings it back.
+    po = polib.pofile(str(PO))
+    po.find(EAST_SEA).msgstr = ""
+    po.save()
+    assert cli("translate", TXT, *NONE).code == 0
+    assert polib.pofile(str(PO)).find(EAST_SEA).msgstr == "Các bộ trưởng hôm nay cũng thảo luận vấn đề Biển Đông."

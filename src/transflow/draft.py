@@ -92,6 +92,7 @@ class Draft:
     enforcer: Enforcer | None = None
     figures: FigureEnforcer | None = None
     pending: list[tuple[Unit, _Job]] = field(default_factory=list)
+    suggested: list[tuple[str, str]] = field(default_factory=list)  # (source, fuzzy TM suggestion) offered in this run
     stats: DraftStats = field(default_factory=DraftStats)
     risk: RiskSettings = field(default_factory=RiskSettings)
 
@@ -164,6 +165,16 @@ def prepare(
             prev = units[position - 1].source if position else ""
             following = units[position + 1].source if position + 1 < len(units) else ""
             found = suggest(memory, source, target, unit.source, prev, following, threshold, enforcer)
+        if old is not None and _suggestion_reworded(old, machine_draft, found):
+            if machine_draft is not None:  # the TM's suggestion is on record, and this is not it: the reviewer's words
+                _by_hand(unit, old, State.DRAFT)
+                job_draft.stats.needs_work_kept += 1
+            else:  # what the TM offered is not on record (a lost cache): keep the text as it was rather than risk a reviewer's words
+                unit.translate(old.target, old.state, old.origin, old.origin_detail)
+                unit.notes, unit.problems = list(old.notes), list(old.problems)
+                unit.risk, unit.candidates = old.risk, list(old.candidates)
+                job_draft.stats.from_tm += 1
+            continue
         if found is not None and not found.fuzzy:
             unit.translate(found.target, State.REVIEWED, Origin.TM_EXACT, found.detail)
             unit.notes += found.notes
@@ -178,6 +189,7 @@ def prepare(
             continue
         if found is not None:
             unit.translate(found.target, State.SUGGESTED, Origin.TM_FUZZY, found.detail)
+            job_draft.suggested.append((unit.source, unit.target))
             unit.notes += found.notes
             unit.problems += [UnitProblem("tm", warning) for warning in found.warnings]
             signals = Signals(tm_score=found.score, tm_corrections=len(found.notes), tm_failures=len(found.warnings))
@@ -188,6 +200,16 @@ def prepare(
         unit.translate("", State.EMPTY)
         job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms, spans)))
     return job_draft
+
+
+def _suggestion_reworded(unit: Unit, offered: str | None, found) -> bool:
+    """A fuzzy TM suggestion whose text is neither what the TM offered when it was written (*offered*,
+    on record) nor what it offers now (*found*): a reviewer reworded it and left it as needing work."""
+    if unit.state is not State.SUGGESTED or not unit.target:
+        return False
+    if found is not None and unit.target == found.target:
+        return False
+    return offered is None or unit.target != offered
 
 
 def _awaits_decision(unit: Unit) -> bool:

@@ -180,8 +180,8 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     units = collect_units(article.segments(), article.reference)
     # Drafts left as needing work, reviewed machine drafts and units with broken codes: is their text still the machine's?
     awaiting = [
-        unit.source for unit in previous.units
-        if unit.target and (unit.state is State.DRAFT or unit.origin is Origin.MT or unit.has_problem(CODES_DAMAGED))
+        unit.source for unit in previous.by_source().values()
+        if unit.target and (unit.state in (State.DRAFT, State.SUGGESTED) or unit.origin is Origin.MT or unit.has_problem(CODES_DAMAGED))
     ]
     machine_drafts = resources.drafts.find(source_lang, target_lang, awaiting) if resources.drafts is not None and awaiting else {}
     drafted = prepare(
@@ -228,9 +228,10 @@ def finish(pending: Pending, settings: Settings, resources: Resources | None = N
 
 
 def record_drafts(pending: Pending, resources: Resources) -> None:
-    """Keep the machine drafts an article's files were written with, for ``glossary suggest --from-reviews``."""
-    if resources.drafts is not None and pending.draft.pending:
-        drafted = ((unit.source, unit.target) for unit, _ in pending.draft.pending)
+    """Keep the machine drafts and fuzzy TM suggestions an article's files were written with: to tell a
+    reviewer's rewording from what the machine offered on the next run, and for ``glossary suggest --from-reviews``."""
+    if resources.drafts is not None:
+        drafted = [(unit.source, unit.target) for unit, _ in pending.draft.pending] + pending.draft.suggested
         resources.drafts.record(pending.article.source_lang, pending.target_lang, drafted)
 
 

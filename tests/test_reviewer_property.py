@@ -22,6 +22,7 @@ from lxml import etree
 
 from transflow import exchange
 from transflow.batch import run_batch
+from transflow.engines import Scored, Translation
 from transflow.exchange import xliff
 from transflow.memory import TMUnit, open_memory
 from transflow.project import Project
@@ -41,7 +42,7 @@ FORMATS = {"po": ".po", "xliff": ".xlf", "xliff2": ".xlf"}
 NS = {"xliff": xliff.XLIFF12, "xliff2": xliff.XLIFF20}
 
 
-class Machine:
+class Machine(Scored):
     """Always a draft, and a different one each call: a replaced reviewer text cannot hide."""
 
     name = "fake"
@@ -55,9 +56,9 @@ class Machine:
     def origin(self, source, target):
         return "MT fake"
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         self.calls += 1
-        return [f"MT{self.calls} {text}" for text in texts]
+        return [Translation(f"MT{self.calls} {text}", None) for text in texts]
 
 
 @dataclass

@@ -18,6 +18,7 @@ from lxml import etree
 
 from conftest import msgfmt_check
 from transflow.document import CODES_DAMAGED
+from transflow.engines import Scored, Translation
 from transflow.exchange import read as read_catalog, xliff
 
 ARTICLE = Path("sample_articles/mekong-summit.md")
@@ -137,7 +138,7 @@ def test_broken_codes_left_as_needing_work_are_kept_too(fmt, version, project, c
     assert (unit.target, unit.fuzzy) == (OWN_WORDS, True)
 
 
-class DroppingEngine:
+class DroppingEngine(Scored):
     """An adversarial engine whose every draft loses the inline codes."""
 
     name = "dropping"
@@ -148,8 +149,8 @@ class DroppingEngine:
     def origin(self, source, target):
         return "MT dropping"
 
-    def translate(self, texts, source, target):
-        return ["Bản dịch không có mã." for _ in texts]
+    def translate_scored(self, texts, source, target):
+        return [Translation("Bản dịch không có mã.", None) for _ in texts]
 
 
 def test_a_machine_draft_that_lost_its_codes_is_still_the_machines(project):

@@ -447,17 +447,18 @@ def test_a_date_kept_as_the_source_writes_it_is_the_wrong_style_not_missing():
 
 
 def test_an_article_in_two_languages_is_taken_by_its_majority_and_warned_about(project, cli, installed_models):
-    english = [
-        "The foreign ministers of ASEAN and Japan met in Kuala Lumpur on Thursday to discuss trade.",
-        "They agreed that the new declaration would be signed at the summit later this year.",
-        "Officials said the text covers the protection of critical infrastructure and data.",
-        "The ministers also discussed the situation in the region and their plans for next year.",
+    english = [  # short, plain sentences: the whole text alone reads as Vietnamese
+        "Foreign ministers met in Kuala Lumpur on Thursday.",
+        "Officials signed the cyber declaration on Friday.",
+        "The ministers discussed maritime security and trade.",
+        "Leaders expect the summit in Hanoi next year.",
     ]
     vietnamese = [
         "Hai bên cho biết sẽ ký kết thỏa thuận hợp tác trong tháng tới tại Hà Nội.",
         "Các bộ trưởng nhất trí tăng cường hợp tác về an ninh mạng và chuyển đổi số.",
     ]
     Path("sample_articles/mixed.txt").write_text("\n\n".join(english[:2] + vietnamese + english[2:]) + "\n", encoding="utf-8")
+    assert detect("\n\n".join(english[:2] + vietnamese + english[2:])).lang == "vi"
     result = cli("translate", "sample_articles/mixed.txt", "--to", "vi")
     assert result.code == 0, result.stderr
     assert "warning: sample_articles/mixed.txt: mixes languages: 4 paragraphs in English (en), 2 in Vietnamese (vi)" in result.stdout

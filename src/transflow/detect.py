@@ -91,8 +91,8 @@ def _is_vietnamese_letters(word: str) -> bool:
 def article(texts: Sequence[str]) -> tuple[Detection, dict[str, int]]:
     """The language of an article from its blocks, and how many of its blocks are plainly in each language.
 
-    The whole text decides, unless blocks that are plainly in another
-    language (full sentences) carry more of the text: an article of four
+    The whole text decides, unless more of its blocks are plainly in
+    another language (full sentences; the longer text breaks a tie): an article of four
     English paragraphs and two Vietnamese ones is English, whatever share of
     tone marks the Vietnamese ones bring. More than one language in the
     counts is worth a warning: the minority's paragraphs go through the
@@ -107,7 +107,7 @@ def article(texts: Sequence[str]) -> tuple[Detection, dict[str, int]]:
             weights[found.lang] += len(text)
             counts[found.lang] += 1
     if len(counts) > 1:
-        top = weights.most_common(1)[0][0]
+        top = max(counts, key=lambda lang: (counts[lang], weights[lang]))
         if top != whole.lang:
             whole = Detection(top, True, True, f"{counts[top]} of {sum(counts.values())} paragraphs")
     return whole, dict(counts)

@@ -1,5 +1,6 @@
 """Nightly batches: incremental, resumable, locked, robust; revisions merged like msgmerge."""
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from transflow.batch import run_batch
 from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine
 from transflow.lock import project_lock
+from transflow.mtcache import Drafts
 from transflow.project import Project
 from transflow.workflow import Settings
 
@@ -162,3 +164,35 @@ def test_status_counts_segments_and_words(project, cli, installed_models):
     [row] = json.loads(result.stdout)
     assert (row["translated"], row["fuzzy"], row["untranslated"]) == (1, 13, 1)
     assert row["translated_words"] == 2 and row["untranslated_words"] == 1
+
+
+MEKONG = {
+    "mrc-1.txt": "MRC warns of drought\n\nThe Mekong River Commission said water levels fell.\n",
+    "mrc-2.txt": "Dams under review\n\nExperts at the Mekong River Commission reviewed six dams.\n",
+    "mrc-3.txt": "Data sharing agreed\n\nCountries will share data with the Mekong River Commission every month.\n",
+}
+
+
+def test_a_batch_records_its_machine_drafts_for_learning_from_reviews(project, cli, installed_models):
+    Path("news").mkdir()
+    for name, text in MEKONG.items():
+        Path("news", name).write_text(text, encoding="utf-8")
+    assert cli("batch", "news", "--to", "vi").code == 0
+    drafts = {}
+    for name in MEKONG:  # every draft the batch wrote is what it recorded as the machine's
+        for entry in polib.pofile(f"locales/vi/{name.replace('.txt', '.po')}"):
+            assert entry.fuzzy and entry.msgstr, entry
+            drafts[entry.msgid] = entry.msgstr
+    with Drafts(settings(project).project.mt_cache) as recorded:
+        assert recorded.find("en", "vi", list(drafts)) == drafts
+    for name in MEKONG:  # the reviewer's work in Poedit, simulated: the same fix in three articles
+        path = Path("locales/vi") / name.replace(".txt", ".po")
+        catalog = polib.pofile(str(path))
+        for entry in catalog:
+            entry.msgstr = entry.msgstr.replace("Mekong River Commission", "Ủy hội sông Mê Công quốc tế")
+            entry.flags = []
+        catalog.save()
+    result = cli("glossary", "suggest", "--from-reviews", "locales", "-o", "learnt.csv")
+    assert result.code == 0, result.stderr
+    rows = list(csv.DictReader(open("learnt.csv", encoding="utf-8")))
+    assert [(r["en"], r["vi"], r["count"]) for r in rows] == [("Mekong River Commission", "Ủy hội sông Mê Công quốc tế", "3")]

@@ -506,3 +506,24 @@ def test_a_batch_report_carries_the_mixed_language_warning(project, cli, install
     assert "mixes languages: 2 paragraphs in English (en), 1 in Vietnamese (vi)" in result.stdout + result.stderr
     rows = json.loads(Path("report.json").read_text(encoding="utf-8"))
     assert [row["warning"].startswith("warning: inbox/mixed.txt: mixes languages") for row in rows] == [True]
+
+
+def test_a_tm_suggestion_the_reviewer_rewrote_and_approved_is_human(project, cli):
+    remembered, sentence = "The ministers also discussed the East Sea issue today.", "The ministers also discussed the East Sea issue."
+    Path("seed.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: vi\\n"\n"X-Source-Language: en\\n"\n\n'
+        f'msgid "{remembered}"\nmsgstr "Các bộ trưởng hôm nay cũng thảo luận vấn đề Biển Đông."\n',
+        encoding="utf-8",
+    )
+    assert cli("tm", "import", "seed.po").code == 0
+    args = ("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none")
+    assert cli(*args).code == 0
+    po = polib.pofile("locales/vi/asean-japan.po")
+    entry = po.find(sentence)
+    assert entry.fuzzy and "origin: tm-fuzzy" in entry.comment
+    entry.msgstr, entry.flags = "Các bộ trưởng còn bàn về Biển Đông.", []  # rewritten and approved in Poedit
+    po.save()
+    assert cli(*args).code == 0
+    entry = polib.pofile("locales/vi/asean-japan.po").find(sentence)
+    assert entry.msgstr == "Các bộ trưởng còn bàn về Biển Đông." and not entry.fuzzy
+    assert "origin: human" in entry.comment and "tm-fuzzy" not in entry.comment

@@ -229,7 +229,9 @@ def _changed_by_hand(unit: Unit, machine_draft: str | None) -> bool:
     """
     if unit.origin is Origin.PREVIOUS:
         return unit.previous_target is not None and unit.target != unit.previous_target
-    return unit.origin is Origin.MT and machine_draft is not None and unit.target != machine_draft
+    # The record holds the machine's drafts and the TM's fuzzy suggestions alike (what transflow offered).
+    offered = unit.origin in (Origin.MT, Origin.TM_FUZZY)
+    return offered and machine_draft is not None and unit.target != machine_draft
 
 
 def _by_hand(unit: Unit, old: Unit, state: State) -> None:

@@ -181,7 +181,7 @@ def start(article: Article, target_lang: str, settings: Settings, resources: Res
     # Drafts left as needing work, reviewed machine drafts and units with broken codes: is their text still the machine's?
     awaiting = [
         unit.source for unit in previous.by_source().values()
-        if unit.target and (unit.state in (State.DRAFT, State.SUGGESTED) or unit.origin is Origin.MT or unit.has_problem(CODES_DAMAGED))
+        if unit.target and (unit.state in (State.DRAFT, State.SUGGESTED) or unit.origin in (Origin.MT, Origin.TM_FUZZY) or unit.has_problem(CODES_DAMAGED))
     ]
     machine_drafts = resources.drafts.find(source_lang, target_lang, awaiting) if resources.drafts is not None and awaiting else {}
     drafted = prepare(

@@ -8,6 +8,13 @@ English. A figure counts as right when its house-style rendering is in the
 draft and the QA numbers check finds its value; every other one must be
 named on its fuzzy entry, and the script says so if one is not.
 
+Both ways of enforcing figures are measured: "repair" (the default: a figure
+goes to MT as written, the model's copy is found by value and rewritten in
+house style, and only a figure that did not come back costs a second pass, as
+a placeholder) and "placeholder" (figures are placeholders from the first
+pass, repaired by value when the placeholder is lost). MT passes per sentence
+show what each way costs.
+
     python benchmarks/figure_enforcement.py [--articles N]
 """
 
@@ -25,6 +32,7 @@ from transflow.engines.argos import ArgosEngine
 from transflow.figures.enforce import NOT_ENFORCED, FigureEnforcer
 from transflow.formats import parser_for
 from transflow.models import InstalledModel
+from transflow.protect import FormLearning
 from transflow.segment import segments_of
 
 SAMPLES = {"asean-japan.txt": "en", "mekong-summit.md": "en", "hoi-nghi-asean.txt": "vi", "asean-nihon.txt": "ja"}
@@ -88,8 +96,8 @@ def main() -> None:
     styles = config.load(ROOT / "transflow.toml").figures
     corpus = articles(count)
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"{'model':<10}{'pair':<8}{'figures':>9}{'right':>8}{'repaired':>10}{'flagged':>9}{'qa':>5}{'rate':>9}")
-        for label, careless in (("copy", False), ("careless", True)):
+        print(f"{'model':<10}{'figures by':<13}{'pair':<8}{'figures':>9}{'right':>8}{'repaired':>10}{'flagged':>9}{'qa':>5}{'rate':>9}{'passes':>8}")
+        for label, careless, way in [(m, c, w) for m, c in (("copy", False), ("careless", True)) for w in ("repair", "placeholder")]:
             mt = engine(Path(tmp) / label, careless)
             totals: dict[tuple[str, str], list[int]] = {}
             unnamed = 0
@@ -97,10 +105,10 @@ def main() -> None:
                 segments = segments_of(parser_for(Path(name))(text), source)
                 for target in (lang for lang in ("en", "vi", "ja") if lang != source):
                     units = collect_units(segments, name)
-                    figures = FigureEnforcer(source, target, styles)
-                    stats = draft(units, {}, mt, source, target, None, figures)
+                    figures = FigureEnforcer(source, target, styles, placeholders=way == "placeholder")
+                    stats = draft(units, {}, mt, source, target, None, figures, FormLearning())
                     problems = qa.run(units, name, qa.Context(source, target), ())
-                    row = totals.setdefault((source, target), [0, 0, 0, 0, 0])
+                    row = totals.setdefault((source, target), [0, 0, 0, 0, 0, 0, 0])
                     for unit in units:
                         named = [p.message for p in unit.problems if p.check == NOT_ENFORCED]
                         for span in figures.spans(unit.source):
@@ -112,11 +120,13 @@ def main() -> None:
                     row[2] += stats.figures_repaired
                     row[3] += stats.figures_flagged
                     row[4] += sum(1 for p in problems if p.check == "numbers")
-            for (source, target), (total, right, repaired, flagged, qa_errors) in sorted(totals.items()):
+                    row[5] += stats.mt_passes
+                    row[6] += stats.machine
+            for (source, target), (total, right, repaired, flagged, qa_errors, passes, sentences) in sorted(totals.items()):
                 rate = 100.0 * right / total if total else 100.0
                 pair = f"{source}→{target}"
-                print(f"{label:<10}{pair:<8}{total:>9}{right:>8}{repaired:>10}{flagged:>9}{qa_errors:>5}{rate:>8.1f}%")
-            print(f"{label:<10}figures neither right nor named on their entry: {unnamed}")
+                print(f"{label:<10}{way:<13}{pair:<8}{total:>9}{right:>8}{repaired:>10}{flagged:>9}{qa_errors:>5}{rate:>8.1f}%{passes / sentences:>8.2f}")
+            print(f"{label:<10}{way:<13}figures neither right nor named on their entry: {unnamed}")
 
 
 if __name__ == "__main__":

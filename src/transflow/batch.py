@@ -330,7 +330,7 @@ def _pipeline(paths, chunk_size, target_lang, settings, digest, resources, manif
             if stage.stopping():
                 break
             pending = _prepare(paths[offset : offset + chunk_size], target_lang, settings, digest, resources, manifest, report)
-            submitted = translator.submit(_translate, pending, resources.engine) if pending else None
+            submitted = translator.submit(_translate, pending, resources) if pending else None
             if in_mt is not None:
                 _write(in_mt, target_lang, settings, resources, manifest, report, stage)
             in_mt = submitted
@@ -365,12 +365,12 @@ def _prepare(paths, target_lang, settings, digest, resources, manifest, report) 
     return pending
 
 
-def _translate(pending, engine) -> tuple[list, list[tuple[Pending, str]], float]:
+def _translate(pending, resources) -> tuple[list, list[tuple[Pending, str]], float]:
     """MT for the whole chunk in one batch per language pair: the articles translated, those that failed, seconds per sentence."""
     began = time.perf_counter()
     failed: list[tuple[Pending, str]] = []
     try:
-        machine_translate([item.draft for item, *_ in pending], engine)
+        machine_translate([item.draft for item, *_ in pending], resources.engine, resources.placeholders)
     except DiskFull:
         raise
     except TransflowError:
@@ -378,7 +378,7 @@ def _translate(pending, engine) -> tuple[list, list[tuple[Pending, str]], float]
         survivors = []
         for entry in pending:
             try:
-                machine_translate([entry[0].draft], engine)
+                machine_translate([entry[0].draft], resources.engine, resources.placeholders)
                 survivors.append(entry)
             except TransflowError as err:
                 failed.append((entry[0], str(err)))

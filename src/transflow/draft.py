@@ -2,33 +2,37 @@
 
 One call per article and target language sends every segment that needs MT
 to the engine at once, inline codes and glossary terms protected by
-placeholders. Placeholders that do not survive are retried in the next form;
-a segment that still fails is translated unprotected, its glossary terms put
-in where the model's own rendering of them can be found, and whatever could
-not be enforced is named in a comment on the (fuzzy) entry. Never a silently
-wrong draft. Figures (numbers, money, dates) ride the same mechanism: each is
-a span rendered in the target's house style, protected, verified and repaired
-like a term. Each machine or fuzzy-TM draft gets its review risk (risk.py)
+placeholders in the form the model is known to keep (protect.FormLearning).
+A sentence goes to MT at most twice: one whose placeholders do not survive is
+sent once more in a form the model keeps, or without placeholders, its
+glossary terms then put in where the model's own rendering of them can be
+found; whatever could not be enforced is named in a comment on the (fuzzy)
+entry. Never a silently wrong draft. Figures (numbers, money, dates) are
+spans rendered in the target's house style: the model's copy of each is
+rewritten after MT, and only one that did not come back is protected by a
+placeholder in the second pass (figures/enforce.py). Each machine or fuzzy-TM draft gets its review risk (risk.py)
 from what happened on the way, and the names in it that the glossary lacks.
 """
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import mtpieces, qa
 from .document import CODES_DAMAGED, InlineCode, Origin, Risk, Segment, State, Unit, UnitProblem
-from .engines import Engine
+from .engines import Engine, Translation
 from .figures import enforce as figure_enforcement
 from .figures.enforce import KEPT, NOT_ENFORCED, REPAIRED, FigureEnforcer, FigureSpan
 from .glossary.enforce import Enforcer, TermSpan
 from .glossary.suggest import candidates_in, without_codes
+from .languages import spaced
 from .leverage import suggest
 from .memory import Memory
-from .protect import FORMS, Form, Protected, protect, restore, usable_forms
+from .protect import EVIDENCE, FORMS, Form, FormLearning, PairForms, Protected, protect, restore, strip_wrapping, usable_forms
 from .risk import RiskSettings, Signals, assess
-from .languages import spaced
 from .status import words
 
 CODES_LOST = UnitProblem("markup", "MT lost the inline codes; they are missing from this draft")
@@ -52,6 +56,8 @@ class DraftStats:
     figures_enforced: int = 0
     figures_repaired: int = 0
     figures_flagged: int = 0
+    mt_passes: int = 0  # MT passes over the machine-drafted sentences: at most two each
+    second_passes: int = 0  # sentences sent twice, because what their placeholders carried did not come back
 
 
 @dataclass
@@ -62,8 +68,11 @@ class _Job:
     codes: Sequence[InlineCode]
     terms: list[TermSpan]
     figures: list[FigureSpan] = field(default_factory=list)
+    protect_figures: bool = False  # figures as placeholders from the first pass (else repaired after it)
     forms: list[Form] = field(default_factory=list)
     output: str | None = None
+    passes: int = 0  # MT passes the sentence took (at most two)
+    fallback: tuple[str, Translation, int] | None = None  # a whole first-pass output, if a second pass is tried for a figure
     problems: list[UnitProblem] = field(default_factory=list)
     repaired: list[FigureSpan] = field(default_factory=list)
     signals: Signals = field(default_factory=lambda: Signals(machine=True))
@@ -198,7 +207,7 @@ def prepare(
             job_draft.stats.flagged += bool(found.warnings)
             continue
         unit.translate("", State.EMPTY)
-        job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms, spans)))
+        job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms, spans, bool(figures and figures.placeholders))))
     return job_draft
 
 
@@ -289,17 +298,28 @@ def _most_similar(text: str, candidates: Mapping[str, Unit]) -> Unit | None:
     return candidates[best[0]] if best else None
 
 
-def machine_translate(drafts: Sequence[Draft], engine: Engine) -> None:
-    """MT for every pending sentence of *drafts* (one language pair) in one batch, then finish each draft."""
+def machine_translate(drafts: Sequence[Draft], engine: Engine, placeholders: FormLearning | None = None) -> None:
+    """MT for every pending sentence of *drafts* (one language pair) in one batch, then finish each draft.
+
+    *placeholders* holds what the job knows of each model's placeholder forms
+    (the MT cache's record across runs); without it, what one engine object
+    has shown in this process is used and kept.
+    """
     if not drafts:
         return
     source, target = drafts[0].source, drafts[0].target
     origin = engine.origin(source, target)
     if origin is not None:
-        _machine_translate([job for d in drafts for _, job in d.pending], engine, source, target)
+        learning = placeholders if placeholders is not None else _RUN_LEARNING.setdefault(engine, FormLearning())
+        _machine_translate([job for d in drafts for _, job in d.pending], engine, source, target, learning.pair(origin, source, target))
+        learning.save()
     for job_draft in drafts:
         if origin is not None:
             _finish(job_draft, origin)
+
+
+# What each engine object has shown of its placeholder forms, when the caller keeps no record of its own.
+_RUN_LEARNING: weakref.WeakKeyDictionary[Engine, FormLearning] = weakref.WeakKeyDictionary()
 
 
 def _finish(job_draft: Draft, origin: str) -> None:
@@ -327,6 +347,8 @@ def _finish(job_draft: Draft, origin: str) -> None:
         job.signals.qa_checks = [p.check for p in found if p.check != "length"]
         unit.risk = _assess(unit, job.signals, job_draft)
         stats.machine += 1
+        stats.mt_passes += job.passes
+        stats.second_passes += job.passes > 1
         stats.flagged += bool(job.problems)
         stats.terms_flagged += len(missing)
         stats.terms_enforced += len(job.terms) - len(missing)
@@ -351,63 +373,182 @@ def draft(
     target: str,
     enforcer: Enforcer | None = None,
     figures: FigureEnforcer | None = None,
+    placeholders: FormLearning | None = None,
 ) -> DraftStats:
     """Fill *units* of one article in place: reviewed translations kept, machine drafts for the rest."""
     job_draft = prepare(units, previous, source, target, enforcer, figures=figures)
-    machine_translate([job_draft], engine)
+    machine_translate([job_draft], engine, placeholders)
     return job_draft.stats
 
 
-def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:
-    """Set each job's output: placeholders first, form after form, then the unprotected fallback."""
+def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: str, forms: PairForms) -> None:
+    """Set each job's output in at most two MT passes per sentence.
+
+    The first pass sends each sentence in the placeholder form the model keeps
+    most often (none if it keeps none); a sentence whose placeholders, or
+    figures, did not come back is sent once more in the way most likely to
+    succeed. With nothing known of the model, its shortest sentences that carry
+    placeholders go first as a probe spreading the forms, and the rest of the
+    batch, with the probe's second passes, is sent once what they taught is known.
+    """
     for job in jobs:
         job.forms = usable_forms(job.text)
-    while True:
-        batch: list[tuple[_Job, Protected]] = [
-            (job, protect(job.text, job.codes, job.forms.pop(0), [*job.terms, *job.figures]))
-            for job in jobs
-            if job.output is None and job.forms
-        ]
-        if not batch:
-            break
-        outputs, pieces = mtpieces.translate(engine, [p.text for _, p in batch], source, target)
-        for (job, prepared), output, count in zip(batch, outputs, pieces):
-            job.output = restore(prepared, output.text, spaced(target))
-            job.signals.model_score, job.signals.pivot = output.score, output.pivot
-            if job.output is not None and count > 1:
-                job.problems.append(_long_sentence(job.text, count))
-    failed = [job for job in jobs if job.output is None]
-    if failed:
-        _unprotected(failed, engine, source, target)
+    # The same sentence in several articles (or in Markdown and HTML) is one text to MT: one form, sent once.
+    shapes = {id(job): _shape(job) for job in jobs}
+    guarded = list(dict.fromkeys(shapes[id(job)] for job in jobs if _guarded(job, job.protect_figures)))
+    probed = sorted(guarded, key=len)[:PROBE] if forms.learning(FORMS) and len(guarded) > 2 * PROBE else []
+    in_probe = set(probed)
+    rest = [shape for shape in guarded if shape not in in_probe]
+    turns = {shape: turn for group in (probed, rest) for turn, shape in enumerate(group)}  # each group spreads the forms evenly
+    probe = [_first(job, forms, turns[shapes[id(job)]]) for job in jobs if shapes[id(job)] in in_probe]
+    retries = _send(probe, engine, source, target, forms)
+    first = [_first(job, forms, turns.get(shapes[id(job)], 0)) for job in jobs if shapes[id(job)] not in in_probe]
+    retries = _send(first + retries, engine, source, target, forms)
+    _send(retries, engine, source, target, forms)
+
+
+def _shape(job: _Job) -> str:
+    """What MT would be sent for *job* in the first form: equal for sentences that differ only in their markup."""
+    return protect(job.text, job.codes, FORMS[0], [*job.terms, *(job.figures if job.protect_figures else [])]).text
+
+
+# Sentences sent ahead as a probe when nothing is known of a model: each form gets enough to be judged.
+PROBE = EVIDENCE * len(FORMS)
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """How a sentence goes to MT: in *form* (None: without placeholders, repaired after), with or without
+    its figures as placeholders; *last* when it gets no further pass."""
+
+    job: _Job
+    form: Form | None
+    figures: bool
+    last: bool
+
+
+def _spans(p: _Pass) -> list[TermSpan]:
+    """What the placeholders of *p* carry besides inline codes (nothing when it has none)."""
+    if p.form is None:
+        return []
+    return [*p.job.terms, *(p.job.figures if p.figures else [])]
+
+
+def _guarded(job: _Job, figures: bool) -> bool:
+    """Whether the sentence holds anything its placeholders would carry (inline codes, terms, figures)."""
+    return bool(job.terms or (figures and job.figures) or _inner_codes(job))
+
+
+def _inner_codes(job: _Job) -> bool:
+    """Whether the sentence has inline codes inside it (not only wrapping it), which only placeholders carry."""
+    start, end = strip_wrapping(job.text, job.codes)
+    return any(start <= c.start and c.end <= end for c in job.codes)
+
+
+def _first(job: _Job, forms: PairForms, turn: int) -> _Pass:
+    if not _guarded(job, job.protect_figures):
+        return _Pass(job, job.forms[0] if job.forms else None, job.protect_figures, not job.figures)
+    form = forms.first(job.forms, turn)
+    return _Pass(job, form, job.protect_figures, form is None)
+
+
+def _send(passes: list[_Pass], engine: Engine, source: str, target: str, forms: PairForms) -> list[_Pass]:
+    """One MT call for *passes* (and the terms of those without placeholders); return the second passes needed."""
+    if not passes:
+        return []
+    prepared = [protect(p.job.text, p.job.codes, p.form or FORMS[0], _spans(p)) for p in passes]
+    texts = [item.text if p.form else FORMS[0].pattern().sub("", item.text) for p, item in zip(passes, prepared)]
+    terms = list(dict.fromkeys(p.job.text[t.start : t.end] for p in passes if p.form is None for t in p.job.terms))
+    outputs, pieces = mtpieces.translate(engine, texts + terms, source, target)
+    renderings = {term: output.text.strip() for term, output in zip(terms, outputs[len(texts) :])}
+    results, counted = [], set()
+    for p, item, output in zip(passes, prepared, outputs):
+        restored = None
+        if p.form is not None:
+            keep = None if p.figures else p.form.pattern()
+            raw = output.text if p.figures else figure_enforcement.repair(output.text, p.job.figures, source, target, keep)
+            restored = restore(item, raw, spaced(target))
+            if item.replacements and item.text not in counted:  # a text several articles share went to MT once
+                counted.add(item.text)
+                forms.count(p.form, restored is not None)
+        results.append(restored)
+    again = []  # decided once the whole call has been counted, so every sentence's retry learns from all of it
+    for p, item, output, cut, restored in zip(passes, prepared, outputs, pieces, results):
+        p.job.passes += 1
+        if p.form is None:
+            _without_placeholders(p.job, item, output.text, renderings, source, target)
+            _take(p.job, output, cut)
+            continue
+        lost = figure_enforcement.missing(restored, p.job.figures) if restored is not None else []
+        if restored is not None and (not lost or p.last):
+            p.job.output = restored
+            _take(p.job, output, cut)
+        elif p.last:
+            _fallback(p.job, item, output, cut)
+        else:
+            # Inline codes, and figures the repair did not find, come back only as placeholders.
+            needed = restored is not None or _inner_codes(p.job)
+            retry = forms.second(p.job.forms, None if restored is not None else p.form, needed)
+            if restored is not None and retry is None:  # no form to carry the figures: they are named on the entry
+                p.job.output = restored
+                _take(p.job, output, cut)
+                continue
+            if restored is not None:
+                p.job.fallback = (restored, output, cut)
+            again.append(_Pass(p.job, retry, retry is not None, True))
+    return again
+
+
+def _take(job: _Job, output: Translation, pieces: int) -> None:
+    job.signals.model_score, job.signals.pivot = output.score, output.pivot
+    if pieces > 1:
+        job.problems.append(_long_sentence(job.text, pieces))
+
+
+def _fallback(job: _Job, prepared: Protected, output: Translation, pieces: int) -> None:
+    """The second pass lost its placeholders too: the first pass's output if it was whole, else this one
+    without its placeholders (what they carried is then named on the entry)."""
+    if job.fallback is not None:
+        job.output, first, first_pieces = job.fallback
+        _take(job, first, first_pieces)
+        return
+    job.output = prepared.prefix + " ".join(prepared.form.pattern().sub(" ", output.text).split()) + prepared.suffix
+    _take(job, output, pieces)
+    if _inner_codes(job):
+        _codes_lost(job)
 
 
 def _long_sentence(text: str, pieces: int) -> UnitProblem:
     return UnitProblem("long-sentence", f"the sentence ({len(text)} characters) is too long for the model; it was machine-translated in {pieces} pieces: check where they join")
 
 
-def _unprotected(jobs: list[_Job], engine: Engine, source: str, target: str) -> None:
-    """Translate without placeholders, then swap the model's rendering of each term for the glossary's
-    and of each figure for the house style's."""
-    bare = [protect(job.text, job.codes, FORMS[0]) for job in jobs]
-    texts = [FORMS[0].pattern().sub("", prepared.text) for prepared in bare]
-    outputs, pieces = mtpieces.translate(engine, texts, source, target)
-    term_sources = list(dict.fromkeys(job.text[t.start : t.end] for job in jobs for t in job.terms))
-    renderings = dict(zip(term_sources, engine.translate(term_sources, source, target)))
-    for job, prepared, scored, count in zip(jobs, bare, outputs, pieces):
-        output = scored.text
-        job.signals.model_score, job.signals.pivot = scored.score, scored.pivot
-        if count > 1:
-            job.problems.append(_long_sentence(job.text, count))
-        for term in job.terms:
-            rendering = renderings.get(job.text[term.start : term.end], "").strip()
-            if rendering and term.replacement not in output and rendering in output:
-                output = output.replace(rendering, term.replacement, 1)
-                job.signals.terms_repaired.append(term.replacement)
-        if job.figures:
-            repaired = figure_enforcement.repair(output, job.figures, source, target)
+def _without_placeholders(job: _Job, bare: Protected, output: str, renderings: Mapping[str, str], source: str, target: str) -> None:
+    """The output of a sentence sent without placeholders: the model's rendering of each term swapped for
+    the glossary's, and of each figure for the house style's; inline codes inside it are lost."""
+    for term in job.terms:
+        rendering = renderings.get(job.text[term.start : term.end], "")
+        found = _rendering_in(output, rendering, target) if rendering and term.replacement not in output else None
+        if found is not None:
+            output = output[: found.start()] + term.replacement + output[found.end() :]
+            job.signals.terms_repaired.append(term.replacement)
+    if job.figures:
+        repaired = figure_enforcement.repair(output, job.figures, source, target)
+        if job.protect_figures:  # put back after the placeholder the first pass gave it was lost
             job.repaired = [s for s in job.figures if s.replacement not in output and s.replacement in repaired]
-            output = repaired
-        job.output = prepared.prefix + output + prepared.suffix
-        if prepared.replacements:
-            job.problems.append(CODES_LOST)
-            job.signals.markup_lost = True
+        output = repaired
+    job.output = bare.prefix + output + bare.suffix
+    if bare.replacements:
+        _codes_lost(job)
+
+
+def _rendering_in(output: str, rendering: str, target: str) -> re.Match[str] | None:
+    """Where the model's rendering of a term stands in *output*: as a whole word in a spaced language
+    ("Japan" is not the start of "Japanese"), anywhere in Japanese."""
+    edge = r"(?<!\w)" if spaced(target) and rendering[:1].isalnum() else ""
+    end = r"(?!\w)" if spaced(target) and rendering[-1:].isalnum() else ""
+    return re.search(edge + re.escape(rendering) + end, output)
+
+
+def _codes_lost(job: _Job) -> None:
+    job.problems.append(CODES_LOST)
+    job.signals.markup_lost = True

@@ -9,7 +9,8 @@ pivot language are kept with each output, so a cached draft is assessed for
 review risk like a fresh one. The same database keeps the last machine draft
 of each source sentence as it was written to PO/XLIFF (placeholders
 restored), which ``glossary suggest --from-reviews`` compares with what the
-reviewers made of it.
+reviewers made of it, and what each model did with each placeholder form
+(``FormHistory``), so that a run starts from what earlier runs learned.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .engines import Engine, Scored, Translation, translate_scored
+from .protect import Record
 from .statefiles import operational, replace_damaged
 
 _WHAT = "MT cache"
@@ -28,6 +30,10 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS mt (key TEXT PRIMARY KEY, output TEXT NOT 
 _DRAFTS = (
     "CREATE TABLE IF NOT EXISTS drafts (source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, source TEXT NOT NULL,"
     " draft TEXT NOT NULL, PRIMARY KEY (source_lang, target_lang, source))"
+)
+_FORMS = (
+    "CREATE TABLE IF NOT EXISTS placeholder_forms (origin TEXT NOT NULL, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,"
+    " form TEXT NOT NULL, sent INTEGER NOT NULL, kept INTEGER NOT NULL, PRIMARY KEY (origin, source_lang, target_lang, form))"
 )
 # Caches written before scores were kept gain the columns (their rows have no score).
 _ADDED_COLUMNS = (("score", "REAL"), ("pivot", "TEXT"))
@@ -201,3 +207,67 @@ def _inode(path: Path) -> int | None:
         return path.stat().st_ino
     except OSError:
         return None
+
+
+class FormHistory:
+    """What each model (by its origin label) did with each placeholder form, per language pair, across runs.
+
+    Runs add their counts, so two runs at once both count. Read once per model
+    and pair in a job and written once per MT batch, each time on a connection
+    of its own: a batch learns in its MT thread, and a cache another part of
+    the run started afresh is simply the file found next time. A busy or
+    damaged file only costs the learning (the run starts from nothing, keeps
+    nothing); the MT cache and the drafts beside it mend the file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> FormHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self.path), timeout=10)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_FORMS)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def load(self, origin: str, source: str, target: str) -> dict[str, Record]:
+        try:
+            db = self._connect()
+        except sqlite3.DatabaseError:
+            return {}
+        try:
+            rows = db.execute(
+                "SELECT form, sent, kept FROM placeholder_forms WHERE origin = ? AND source_lang = ? AND target_lang = ?", (origin, source, target)
+            ).fetchall()
+        except sqlite3.DatabaseError:
+            return {}
+        finally:
+            db.close()
+        return {form: Record(sent, kept) for form, sent, kept in rows}
+
+    def add(self, origin: str, source: str, target: str, records: dict[str, Record]) -> None:
+        try:
+            db = self._connect()
+        except sqlite3.DatabaseError:
+            return
+        try:
+            with db:
+                db.executemany(
+                    "INSERT INTO placeholder_forms VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (origin, source_lang, target_lang, form)"
+                    " DO UPDATE SET sent = sent + excluded.sent, kept = kept + excluded.kept",
+                    [(origin, source, target, form, r.sent, r.kept) for form, r in records.items()],
+                )
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            db.close()

@@ -2,8 +2,10 @@
 
 Inline codes and glossary terms are replaced by numbered
 placeholders before MT and restored afterwards. Models drop, duplicate and
-garble placeholders, so every restore is verified; a caller retries with the
-next placeholder form when one does not survive. Codes that wrap a whole
+garble placeholders, so every restore is verified. Which form survives
+depends on the model and the language pair: ``FormLearning`` counts it, per
+model and pair, so drafting sends each sentence in the form most likely to
+come back and at most once more when it does not. Codes that wrap a whole
 sentence (a caption in emphasis, an image's alt text) are kept out of MT
 altogether, which is both safer and gives the model cleaner input.
 """
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from .document import CodeKind, InlineCode
 from .glossary.enforce import TermSpan
@@ -34,8 +37,8 @@ class Form:
         return re.compile(r"\s?".join(parts))
 
 
-# Tried in order; the last is letters and digits only, which survives models
-# that mangle brackets and symbols.
+# In order of preference before anything is known of a model; the last is
+# letters and digits only, which survives models that mangle brackets and symbols.
 FORMS: tuple[Form, ...] = (Form("<x{n}>"), Form("[{n}]"), Form("{{{n}}}"), Form("ZX{n}Q"))
 
 
@@ -118,7 +121,7 @@ def restore(protected: Protected, output: str, spaced: bool = False) -> str | No
     """Put the replacements back into MT *output*.
 
     None when a placeholder was lost, multiplied, invented, or a closing code
-    moved before its opening one: the caller then tries another form. In a
+    moved before its opening one: the caller then sends it once more another way. In a
     *spaced* target language a term never touches a word: two terms a
     Japanese source wrote together (グエン・ミン・ハン外務副大臣) are two
     words in Vietnamese ("Nguyễn Minh Hằng Thứ trưởng…", not "HằngThứ").
@@ -151,3 +154,108 @@ def restore(protected: Protected, output: str, spaced: bool = False) -> str | No
                 cursor += 1
     pieces.append(output[cursor:])
     return protected.prefix + "".join(pieces).strip() + protected.suffix
+
+
+# Placeholders a form must have carried for a model before its record is trusted.
+EVIDENCE = 4
+# A form kept at least this often is worth a sentence's second pass.
+TRUSTED = 0.5
+# A model that keeps no form more often than this (with evidence on each) is sent no placeholders.
+NEVER = 0.05
+
+
+@dataclass
+class Record:
+    """How many placeholder-carrying sentences went to a model in one form, and how many came back whole."""
+
+    sent: int = 0
+    kept: int = 0
+
+    @property
+    def rate(self) -> float:
+        """The share kept, smoothed (Laplace) so that one sentence decides nothing."""
+        return (self.kept + 1) / (self.sent + 2)
+
+
+@dataclass
+class PairForms:
+    """What one model does with each placeholder form for one language pair, and the choices that follow.
+
+    A form without evidence is tried on a share of the sentences (the first
+    chunk spreads the forms over its sentences, so one pass learns them all);
+    after that each sentence gets the form kept most often, a sentence that lost
+    its placeholders gets a second pass in a form known to be kept (else none,
+    to be repaired), and a model that keeps no form is sent no placeholders.
+    """
+
+    records: dict[str, Record] = field(default_factory=dict)
+    added: dict[str, Record] = field(default_factory=dict)  # since loaded: what a store adds to its totals
+
+    def record(self, form: Form) -> Record:
+        return self.records.setdefault(form.template, Record())
+
+    def learning(self, usable: Sequence[Form]) -> bool:
+        """Whether some usable form still lacks the evidence to be judged."""
+        return any(self.record(form).sent < EVIDENCE for form in usable)
+
+    def first(self, usable: Sequence[Form], turn: int) -> Form | None:
+        """The form of a sentence's first pass (*turn* spreads untried forms over a batch), None for no placeholders."""
+        if not usable:
+            return None
+        if self.learning(usable):
+            return usable[turn % len(usable)]
+        best = max(usable, key=lambda form: self.record(form).rate)
+        return best if self.record(best).kept / self.record(best).sent > NEVER else None
+
+    def second(self, usable: Sequence[Form], failed: Form | None = None, only_placeholders: bool = False) -> Form | None:
+        """The form of a second pass, None for none (the sentence is then repaired after MT).
+
+        A form the model is known to keep, other than *failed*; else, when
+        only a placeholder can bring back what was lost (inline codes, a figure
+        the repair did not find), a form not yet judged, the letters-only one
+        first since symbols are what models garble.
+        """
+        others = [form for form in usable if form != failed]
+        kept = [form for form in others if self.record(form).kept]
+        if kept:
+            best = max(kept, key=lambda form: self.record(form).rate)
+            if self.record(best).rate >= TRUSTED:
+                return best
+        untried = [form for form in others if self.record(form).sent < EVIDENCE and self.record(form).rate >= TRUSTED]
+        return untried[-1] if only_placeholders and untried else None
+
+    def count(self, form: Form, kept: bool) -> None:
+        for records in (self.records, self.added):
+            entry = records.setdefault(form.template, Record())
+            entry.sent += 1
+            entry.kept += kept
+
+
+class FormStore(Protocol):
+    """Where what models did with placeholders is kept between runs (the MT cache)."""
+
+    def load(self, origin: str, source: str, target: str) -> dict[str, Record]: ...
+
+    def add(self, origin: str, source: str, target: str, records: dict[str, Record]) -> None: ...
+
+
+class FormLearning:
+    """Placeholder records per model and language pair for one job, loaded from and saved to *store*."""
+
+    def __init__(self, store: FormStore | None = None) -> None:
+        self.store = store
+        self.pairs: dict[tuple[str, str, str], PairForms] = {}
+
+    def pair(self, origin: str, source: str, target: str) -> PairForms:
+        key = (origin, source, target)
+        if key not in self.pairs:
+            known = self.store.load(origin, source, target) if self.store is not None else {}
+            self.pairs[key] = PairForms(dict(known))
+        return self.pairs[key]
+
+    def save(self) -> None:
+        """Add what was learned since the last save to the store's totals."""
+        for (origin, source, target), forms in self.pairs.items():
+            if forms.added and self.store is not None:
+                self.store.add(origin, source, target, forms.added)
+            forms.added = {}

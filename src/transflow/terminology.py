@@ -24,7 +24,8 @@ from .workflow import Article
 
 
 def article_candidates(articles: Sequence[Article], glossary: Glossary | None, min_count: int) -> list[Candidate]:
-    """Candidates per source language of *articles* (each in its own language), most frequent first within each."""
+    """Candidates per source language of *articles* (each in its own language); within each, those used
+    in the most articles first, then the most frequent."""
     by_lang: dict[str, list[tuple[str, str]]] = {}
     for article in articles:
         sentences = by_lang.setdefault(article.source_lang, [])
@@ -56,7 +57,11 @@ def write_candidates(path: Path, candidates: Sequence[Candidate], targets: Seque
         Entry({c.lang: [Term(c.text)]}, note=f"acronym {c.expansion}" if c.kind != "acronym" and c.expansion else c.expansion, kind=c.kind)
         for c in candidates
     ]
-    info = [("count", [str(c.count) for c in candidates]), ("example", [c.example for c in candidates])]
+    info = [
+        ("count", [str(c.count) for c in candidates]),
+        ("articles", [str(c.articles) for c in candidates]),
+        ("example", [c.example for c in candidates]),
+    ]
     info += [(f"mt:{target}", [c.renderings.get(target, "") for c in candidates]) for target in targets]
     write_csv(Glossary(entries), path, langs, info)
 

@@ -7,17 +7,24 @@ without a tagger (an NER model per language would triple the install):
 
 - English: runs of capitalised words ("Kao Kim Hourn", "Asian Development
   Bank", "Secretary-General of ASEAN"), split into a title and the name it
-  introduces ("Foreign Minister" + "Iwaya Takeshi"); acronyms, paired with
-  their expansion when the text gives one ("… Agency (JICA)");
-- Vietnamese: runs of capitalised syllables ("Nguyễn Quốc Dũng", three-part
-  names), names after a title ("Thứ trưởng …", "TS. …"), organisations from
-  their head word ("Bộ …", "Quỹ …", "Ngân hàng …");
-- Japanese: katakana names with ・ ("カオ・キムホン"), kanji names before a
-  title or honorific ("岩屋毅外務大臣", "田中氏"), organisations by their
+  introduces ("Foreign Minister" + "Iwaya Takeshi"); a single capitalised
+  word seen mid-sentence ("in Bangkok", "Jokowi said"), never only at a
+  sentence's start or in a title-case headline; acronyms, paired with their
+  expansion when the text gives one ("… Agency (JICA)");
+- Vietnamese: runs of capitalised syllables ("Nguyễn Quốc Dũng", "Băng Cốc"),
+  a single capitalised word mid-sentence ("Jokowi"), names after a title
+  ("Thứ trưởng …", "TS. …") and the title itself with its portfolio
+  ("Bộ trưởng Tài chính"), organisations from their head word ("Bộ …",
+  "Quỹ …", "Ngân hàng …");
+- Japanese: katakana names with ・ ("カオ・キムホン") or on their own
+  ("バンコク"), kanji names before a title or honorific ("岩屋毅外務大臣",
+  "田中氏") and the title after them ("財務相"), organisations by their
   suffix ("…機構", "…銀行", "…委員会"), Latin acronyms.
 
 A candidate is dropped when the glossary matcher (the one enforcement uses,
-with its variants, plurals and Unicode folding) covers every letter of it.
+with its variants, plurals and Unicode folding) covers every letter of it. A
+single word is dropped as an everyday word when the day's articles also write
+it in lower case, or when wordfreq's list for the language ranks it common.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from dataclasses import dataclass, field
 from ..document import InlineCode
 from . import Glossary
 from .match import Matcher
+from .wordfreqs import zipf
 
 PERSON, ORGANISATION, TITLE, ACRONYM, MEETING, DOCUMENT, PLACE, NAME = (
     "person", "organisation", "title", "acronym", "meeting", "document", "place", "name"
@@ -115,6 +123,10 @@ _VI_TITLES = (
     "đại sứ", "tổng thống", "ngoại trưởng", "giám đốc", "tổng giám đốc", "thống đốc", "chủ nhiệm", "viện trưởng",
     "ts.", "ths.", "gs.", "pgs.", "ông", "bà", "bác sĩ", "nhà báo",
 )
+# Forms of address before a name: not titles a glossary would hold.
+_VI_HONORIFICS = {"ts.", "ths.", "gs.", "pgs.", "ông", "bà", "bác sĩ", "nhà báo"}
+# Words before a capitalised day or month name ("thứ Ba", "tháng Mười"): a date, not a name.
+_VI_DATE_WORDS = {"thứ", "tháng", "ngày", "chủ"}
 _VI_ORG_HEADS = (
     "bộ", "quỹ", "cơ quan", "ngân hàng", "ủy ban", "uỷ ban", "ủy hội", "uỷ hội", "hiệp hội", "liên minh", "tổ chức", "văn phòng", "viện",
     "đại học", "tập đoàn", "công ty", "tổng cục", "cục", "hội đồng", "diễn đàn", "hội nghị", "cộng đồng", "trung tâm",
@@ -135,6 +147,13 @@ _JA_TITLES = (
     "官房長官", "長官", "議長", "社長", "会長", "知事", "市長", "大使", "総理", "国家主席", "主席", "書記長", "代表", "教授", "博士",
     "氏", "さん", "総書記",
 )
+# Ministerial titles written after a name ("林芳正財務相"): portfolio + 大臣/相.
+_JA_PORTFOLIOS = (
+    "外務", "財務", "貿易", "防衛", "経済産業", "経産", "国土交通", "法務", "文部科学", "厚生労働", "農林水産", "農水", "環境",
+    "総務", "経済", "商工", "国防", "内務", "計画投資", "工商", "公安", "保健", "教育", "運輸", "建設", "司法", "労働", "情報通信",
+)
+_JA_HONORIFICS = {"氏", "さん", "代表", "教授", "博士"}
+_JA_PLACE_SUFFIXES = ("市", "州", "県", "島", "省")
 _JA_ORG_SUFFIXES = (
     "機構", "基金", "協会", "銀行", "委員会", "機関", "連合", "共同体", "大学", "研究所", "公社", "党", "省", "庁", "財団",
     "会議", "フォーラム", "共同声明", "宣言", "条約", "協定", "戦略", "パートナーシップ",
@@ -142,6 +161,17 @@ _JA_ORG_SUFFIXES = (
 _KANJI = r"[\u4e00-\u9fff々〆]"
 _KATAKANA = r"[\u30a1-\u30fa\u30fc]"
 _JA_KATAKANA_NAME = re.compile(rf"{_KATAKANA}+(?:[・＝=]{_KATAKANA}+)+")
+# A katakana word that is not part of a name joined by ・ or ＝ ("ハノイ＝VNA" is a dateline, not a name).
+_JA_KATAKANA_WORD = re.compile(rf"(?<!{_KATAKANA})(?<!{_KATAKANA}[・＝=]){_KATAKANA}{{3,}}(?!{_KATAKANA}|[・＝=]{_KATAKANA})")
+_JA_TITLE = re.compile(
+    "|".join(
+        sorted(
+            [*map(re.escape, _JA_TITLES), *(re.escape(p) + "(?:副大臣|大臣|相)" for p in _JA_PORTFOLIOS)],
+            key=len,
+            reverse=True,
+        )
+    )
+)
 _JA_LATIN_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9&]+(?:-[A-Z0-9]+)*(?![A-Za-z])")
 
 
@@ -152,6 +182,8 @@ class Found:
     text: str
     kind: str
     expansion: str = ""  # an acronym's expansion given in the text (or the acronym of an expansion)
+    single: bool = False  # one word: kept only if the day's articles and wordfreq do not make it an everyday word
+    headline: bool = False  # found in a title-case headline, where capitals do not mark names
 
 
 @dataclass
@@ -166,6 +198,9 @@ class Candidate:
     article: str = ""
     expansion: str = ""
     renderings: dict[str, str] = field(default_factory=dict)  # target language → current MT rendering
+    articles: int = 0  # how many articles use it
+    single: bool = False
+    headline_only: bool = True
 
 
 _NAMED_THINGS = (ORGANISATION, MEETING, DOCUMENT)
@@ -207,20 +242,60 @@ def suggest(
 ) -> list[Candidate]:
     """Candidates in *sentences* ((article, sentence) pairs of *lang*) that *glossary* does not cover.
 
-    Counted per occurrence; the first sentence is the example. Most frequent first.
+    Counted per occurrence; the first sentence is the example. Those used in the most
+    articles first, then the most frequent.
     """
     matcher = Matcher(glossary, lang) if glossary is not None else None
     found: dict[str, Candidate] = {}
+    used_in: dict[str, set[str]] = {}
+    lowercase: set[str] = set()
     for article, sentence in sentences:
+        if lang != "ja":
+            lowercase.update(word.casefold() for word in _WORD.findall(sentence) if word[:1].islower())
         for item in candidates_in(sentence, lang, matcher):
             key = _key(item.text)
             candidate = found.get(key)
             if candidate is None:
-                candidate = found[key] = Candidate(item.text, item.kind, example=sentence, article=article)
+                candidate = found[key] = Candidate(item.text, item.kind, example=sentence, article=article, single=item.single)
             candidate.count += 1
+            candidate.single = candidate.single and item.single
+            candidate.headline_only = candidate.headline_only and item.headline
             candidate.expansion = candidate.expansion or item.expansion
-    chosen = [c for c in found.values() if c.count >= min_count]
-    return sorted(chosen, key=lambda c: -c.count)
+            used_in.setdefault(key, set()).add(article)
+    for key, candidate in found.items():
+        candidate.articles = len(used_in[key])
+    people = _people_words(glossary, lang, found.values())
+    chosen = [
+        c
+        for c in found.values()
+        if c.count >= min_count
+        and not c.headline_only
+        and not (c.single and (_everyday(c.text, lang, lowercase) or _key(c.text) in people))
+    ]
+    return sorted(chosen, key=lambda c: (-c.articles, -c.count))
+
+
+# Zipf frequency from which a single word is an everyday word. A Vietnamese syllable is
+# always a common word on its own ("Hà", "Mai" are names and words), so there only the
+# articles' own lower-case use decides.
+_EVERYDAY = {"en": 5.5, "ja": 3.9}
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+def _people_words(glossary: Glossary | None, lang: str, found: Iterable[Candidate]) -> set[str]:
+    """The words of people's names the glossary or the articles already give in full: "Iwaya said" is
+    a second reference to Iwaya Takeshi, not a new term."""
+    names = [c.text for c in found if c.kind == PERSON and not c.single]
+    if glossary is not None:
+        names += [form for entry in glossary.entries if entry.kind == PERSON for form in entry.usable(lang)]
+    return {_key(word) for name in names for word in _WORD.findall(name)}
+
+
+def _everyday(word: str, lang: str, lowercase: set[str]) -> bool:
+    """Whether a single-word candidate is an everyday word rather than a name."""
+    if word.casefold() in lowercase:
+        return True
+    return lang in _EVERYDAY and zipf(word, lang) >= _EVERYDAY[lang]
 
 
 def candidates_in(sentence: str, lang: str, matcher: Matcher | None) -> list[Found]:
@@ -274,10 +349,15 @@ def _spaced(text: str, a: _Token, b: _Token) -> bool:
 # English ------------------------------------------------------------------------------------
 
 
+# Tokens after which a capital says nothing: a quotation or a clause after a colon starts like a sentence.
+_OPENERS = {'"', "“", "‘", "«", ":", "–", "—", "(", "["}
+
+
 def _english(text: str, blocked: Blocked) -> list[Found]:
     tokens = _tokens(_EN_TOKEN, text, blocked, _strip_period)
     found: list[Found] = []
     first_word = next((i for i, t in enumerate(tokens) if t.word[:1].isalnum()), None)
+    headline = _title_case(tokens)
     i = 0
     while i < len(tokens):
         end = _chain(tokens, i, text)
@@ -288,7 +368,11 @@ def _english(text: str, blocked: Blocked) -> list[Found]:
         if i == first_word and (chain[0].word.lower() in _STARTERS | _CONNECTORS or _DEMONYMS.match(chain[0].word)):
             chain = chain[1:]
         after_title = i > 0 and tokens[i - 1].blocked in ("title",) and _spaced(text, tokens[i - 1], tokens[i])
-        found += _english_chain(chain, text, after_title)
+        initial = chain[:1] == tokens[i : i + 1] and (i == first_word or tokens[i - 1].word in _OPENERS)
+        found += [
+            Found(f.text, f.kind, f.expansion, f.single, headline)
+            for f in _english_chain(chain, text, after_title, single=not initial and not headline)
+        ]
         i = end
     for token in tokens:
         if _is_acronym(token.word) and token.blocked is None:
@@ -339,8 +423,35 @@ def _chain(tokens: list[_Token], i: int, text: str) -> int:
     return end
 
 
-def _english_chain(chain: list[_Token], text: str, after_title: bool) -> list[Found]:
-    """A capitalised run as title + name, or an organisation, meeting, document, place or name."""
+def _title_case(tokens: list[_Token]) -> bool:
+    """Whether the sentence is a title-case headline, where capitals do not mark names: every longer
+    word capitalised, everyday words among them ("Leaders Back New Energy Plan"), not only names and titles."""
+    words = [t.word for t in tokens[1:] if t.word[:1].isalpha() and len(t.word) > 3 and not _is_acronym(t.word)]
+    if len(words) < 3 or not all(w[:1].isupper() for w in words):
+        return False
+    everyday = sum(_single_name(w) and not _CALENDAR.match(w) and zipf(w, "en") >= _HEADLINE_ZIPF for w in words)
+    return everyday >= max(2, 0.4 * len(words))
+
+
+# Everyday words in a run of capitals make it title case ("back" 6.0, "energy" 5.1; "Hanoi" 3.4); a name
+# that is also a word ("Hong", "Long") is one among names, not two in five words.
+_HEADLINE_ZIPF = 4.5
+
+
+def _single_name(word: str) -> bool:
+    """Whether one capitalised word can be a name on its own (not a title, head or function word)."""
+    lowered = word.lower()
+    common = _TITLE_WORDS | _ORG_WORDS | _MEETING_WORDS | _DOCUMENT_WORDS | _PLACE_WORDS | _CONNECTORS | _STARTERS
+    letters = sum(ch.isalpha() for ch in word)
+    return letters >= 2 and word.isalpha() and not word.isupper() and lowered not in common and not _DEMONYMS.match(word)
+
+
+def _english_chain(chain: list[_Token], text: str, after_title: bool, single: bool) -> list[Found]:
+    """A capitalised run as title + name, or an organisation, meeting, document, place or name.
+
+    A run of one word is a name only where its capital means something: mid-sentence (*single*)
+    or after a title.
+    """
     words = [t.word for t in chain]
     if not words:
         return []
@@ -359,10 +470,15 @@ def _english_chain(chain: list[_Token], text: str, after_title: bool) -> list[Fo
     while rest and rest[-1].word.lower() in _CONNECTORS:
         rest = rest[:-1]
     names = [t.word for t in rest]
-    if not names or (len(names) == 1 and not _is_acronym(names[0])) or all(_is_acronym(w) for w in names):
-        return found  # single words are too vague; acronyms are taken one by one
+    person = after_title or has_head or honorific
+    if not names or all(_is_acronym(w) for w in names):
+        return found  # acronyms are taken one by one
+    if len(names) == 1:
+        if (single or person) and _single_name(names[0]):
+            found.append(Found(names[0], PERSON if person else NAME, single=True))
+        return found
     name = text[rest[0].start : rest[-1].end]
-    found.append(Found(name, _kind(names, after_title or has_head or honorific)))
+    found.append(Found(name, _kind(names, person)))
     return found
 
 
@@ -429,6 +545,10 @@ def _vietnamese(text: str, blocked: Blocked) -> list[Found]:
                 continue
         title = _vi_phrase(lowered, i, _VI_TITLES)
         after_title = bool(title) or (i > 0 and tokens[i - 1].blocked == "title")
+        if title and tokens[i].word[:1].isupper() and " ".join(lowered[i : i + title]) not in _VI_HONORIFICS:
+            title += _vi_portfolio(tokens, i + title)
+            if not any(t.blocked is not None for t in tokens[i : i + title]):
+                found.append(Found(text[tokens[i].start : tokens[i + title - 1].end], TITLE))
         start = i + title
         if title and _vi_phrase(lowered, start, _VI_ORG_HEADS):  # "Thứ trưởng Bộ Ngoại giao Nguyễn Quốc Dũng"
             org_end = _vi_org_end(tokens, start + _vi_phrase(lowered, start, _VI_ORG_HEADS), text)
@@ -444,6 +564,10 @@ def _vietnamese(text: str, blocked: Blocked) -> list[Found]:
             found.append(Found(text[tokens[start].start : tokens[end - 1].end], PERSON if person else NAME))
             i = end
             continue
+        if end - start == 1 and (after_title or _vi_mid_sentence(tokens, lowered, start)) and _vi_single(tokens[start].word):
+            found.append(Found(tokens[start].word, PERSON if after_title else NAME, single=True))
+        if start == 0:  # a capitalised run opening the sentence may be a word before a title ("Theo Bộ trưởng …")
+            end = next((k for k in range(1, end) if _vi_phrase(lowered, k, (*_VI_TITLES, *_VI_ORG_HEADS))), end)
         i = max(i + 1, end)
     for token in tokens:
         if token.blocked is not None:
@@ -451,6 +575,39 @@ def _vietnamese(text: str, blocked: Blocked) -> list[Found]:
         parts = [token.word] if _is_acronym(token.word) else token.word.split("-")
         found += [Found(part, ACRONYM) for part in parts if _is_acronym(part) and part.lower() + "." not in _VI_ABBREVIATIONS]
     return found
+
+
+def _vi_mid_sentence(tokens: list[_Token], lowered: list[str], i: int) -> bool:
+    """Whether a capital at *i* marks a name: not the sentence's first word, not after a quotation
+    mark or colon, not a day or month ("thứ Ba")."""
+    return i > 0 and tokens[i - 1].word not in _OPENERS | {".", "!", "?"} and lowered[i - 1] not in _VI_DATE_WORDS
+
+
+_VI_HEAD_WORDS = {phrase.split()[0] for phrase in (*_VI_TITLES, *_VI_ORG_HEADS)}
+
+
+def _vi_single(word: str) -> bool:
+    """Whether one capitalised word can be a name on its own (not the first word of a title or an
+    organisation, nor a code such as a currency)."""
+    lowered = word.lower()
+    letters = sum(ch.isalpha() for ch in word)
+    return lowered not in _VI_HEAD_WORDS and lowered.rstrip(".") + "." not in _VI_ABBREVIATIONS and letters >= 2 and not word.isupper()
+
+
+def _vi_portfolio(tokens: list[_Token], i: int) -> int:
+    """How many words after a title name its portfolio ("Bộ trưởng | Tài chính"): a capitalised word and
+    its lower-case syllable that make an everyday compound (wordfreq), before a name or the clause's end."""
+    if i + 1 >= len(tokens) or not _vi_name_part(tokens[i]) or not tokens[i + 1].word[:1].islower():
+        return 0
+    following = tokens[i + 2] if i + 2 < len(tokens) else None
+    if following is not None and following.word[:1].isalpha() and not following.word[:1].isupper():
+        return 0
+    compound = f"{tokens[i].word} {tokens[i + 1].word}".lower()
+    return 2 if zipf(compound, "vi") >= _PORTFOLIO_ZIPF else 0
+
+
+# A portfolio is an everyday compound ("tài chính" 5.7, "thương mại" 5.4); a name and a verb are not ("jokowi nói").
+_PORTFOLIO_ZIPF = 4.0
 
 
 def _vi_name_part(token: _Token) -> bool:
@@ -500,11 +657,14 @@ def _japanese(text: str) -> list[Found]:
     found: list[Found] = []
     for match in _JA_KATAKANA_NAME.finditer(text):
         found.append(Found(match.group(0), PERSON))
-    titles = "|".join(sorted(map(re.escape, _JA_TITLES), key=len, reverse=True))
-    for match in re.finditer(rf"(?<!{_KANJI})({_KANJI}{{2,4}}?)(?:{titles})(?!{_KANJI})", text):
+        found += _ja_title_after(text, match.end())
+    for match in _JA_KATAKANA_WORD.finditer(text):
+        found += _ja_katakana_word(text, match)
+    for match in re.finditer(rf"(?<!{_KANJI})({_KANJI}{{2,4}}?)(?:{_JA_TITLE.pattern})(?!{_KANJI})", text):
         name = match.group(1)
-        if not any(t.startswith(name) or name.endswith(t) for t in _JA_TITLES):
+        if not _JA_TITLE.match(name) and not any(t.startswith(name) or name.endswith(t) for t in _JA_TITLES):
             found.append(Found(name, PERSON))
+            found += _ja_title_after(text, match.end(1))
     suffixes = "|".join(sorted(map(re.escape, _JA_ORG_SUFFIXES), key=len, reverse=True))
     for match in re.finditer(rf"(?:[A-Z]+・?)?(?:{_KANJI}|{_KATAKANA}|・)+?(?:{suffixes})(?!{_KANJI}|{_KATAKANA})", text):
         name = match.group(0).lstrip("・")
@@ -518,6 +678,25 @@ def _japanese(text: str) -> list[Found]:
         if match.group(0) not in _NOT_TERMS:
             found.append(Found(match.group(0), ACRONYM))
     return found
+
+
+def _ja_title_after(text: str, at: int) -> list[Found]:
+    """The title written right after a name ("…財務相", "…大統領"), as a title term; forms of address are not."""
+    title = _JA_TITLE.match(text, at)
+    return [Found(title.group(0), TITLE)] if title and title.group(0) not in _JA_HONORIFICS else []
+
+
+def _ja_katakana_word(text: str, match: re.Match[str]) -> list[Found]:
+    """A katakana word on its own ("バンコク", "スハルト氏"): a name unless it is part of a compound with kanji
+    (an organisation's or a place's name is found whole) or wordfreq ranks it an everyday loanword."""
+    before, after = text[match.start() - 1 : match.start()], text[match.end() :]
+    title = _JA_TITLE.match(after)
+    if re.match(_KANJI, before) or (re.match(_KANJI, after) and not title and not after.startswith(_JA_PLACE_SUFFIXES)):
+        return []
+    word = match.group(0)
+    if title:
+        return [Found(word, PERSON, single=True), *_ja_title_after(text, match.end())]
+    return [Found(word, PLACE if after.startswith(_JA_PLACE_SUFFIXES) else NAME, single=True)]
 
 
 def _ja_kind(name: str) -> str:

@@ -128,7 +128,7 @@ def test_a_mixed_inbox_puts_each_name_in_its_own_language_column(project, cli, i
 def test_suggest_refuses_bad_input(project, cli):
     assert cli("glossary", "suggest", "-o", "x.csv").code == 2
     same = cli("glossary", "suggest", "sample_articles", "--glossary", NEWSROOM, "-o", NEWSROOM)
-    assert same.code == 2 and "is a glossary read by this run" in same.stderr
+    assert same.code == 2 and "is an input of this run" in same.stderr
     missing = cli("glossary", "suggest", "--from-reviews", "locales", "-o", "x.csv")
     assert missing.code == 2 and "locales: no such folder" in missing.stderr
     assert not Path("x.csv").exists()

@@ -3,7 +3,7 @@
 A cell may hold variants separated by ``|``: the first is preferred, the
 others are accepted source forms and allowed target forms. A variant written
 ``~form`` is deprecated: it must never appear in a translation. Columns
-``count``, ``example`` and ``mt:<lang>`` (what ``glossary suggest`` adds for
+``count``, ``articles``, ``example`` and ``mt:<lang>`` (what ``glossary suggest`` adds for
 the terminologist) are information only and ignored when the file is read.
 Cells transflow writes never start a spreadsheet formula (see ``inert``).
 """
@@ -23,7 +23,7 @@ from . import ADMITTED, DEPRECATED, PREFERRED, Entry, Glossary, Term, languages_
 from .problems import Problem
 
 FLAG_COLUMNS = ("type", "note", "dnt", "case_sensitive")
-INFO_COLUMNS = ("count", "example")
+INFO_COLUMNS = ("count", "articles", "example")
 INFO_PREFIX = "mt:"
 _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"no", "n", "false", "0", ""}

@@ -7,8 +7,12 @@
     news sentences, en→vi, with the local engine and with Ray workers (a Ray
     instance started here, one worker holding both CPUs as the local engine
     does). Ray's start, the model shipping and the workers' model loading are
-    timed apart: they happen once per run, not per sentence. Both runs must
-    write the same files.
+    timed apart: they happen once per run, not per sentence. Then the same
+    files check with two one-CPU workers (shards put back in order), PO and
+    XLIFF, en→vi and the pivot pair vi→ja (vi→en→ja). The model's scores
+    are real (about -8/token), so every draft's review line carries "model
+    score low": a Ray run that lost them, or any other difference, prints
+    DIFFERENT and the script exits with status 1.
 (2) The driver's work per sentence: the same batch over more articles with an
     engine that answers at once, so what remains is what the driver does for
     every sentence (read, parse, segment, protect, MT cache, restore, QA,
@@ -20,7 +24,7 @@
     the MT cache and the run measures the driver, which still reads, parses,
     segments, looks up and writes every article.
 
-    python benchmarks/archive.py [--articles 12] [--driver-articles 200] [--sizes 1000,20000] [--parts 1,2,3]
+    python benchmarks/archive.py [--articles 12] [--check-articles 2] [--driver-articles 200] [--sizes 1000,20000] [--parts 1,2,3]
 """
 
 from __future__ import annotations
@@ -40,11 +44,11 @@ from transflow.engines import Scored, Translation
 SENTENCES_PER_ARTICLE = 25
 
 
-def write_articles(folder: Path, count: int, seed: int) -> list[Path]:
+def write_articles(folder: Path, count: int, seed: int, lang: str = "en") -> list[Path]:
     """*count* plain-text articles: a headline and paragraphs of 3–5 generated news sentences."""
     from tm_lookup import samples_vocabulary, sentence_maker
 
-    make = sentence_maker("en", samples_vocabulary())
+    make = sentence_maker(lang, samples_vocabulary())
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -76,19 +80,47 @@ class Instant(Scored):
         return [Translation(text, 0.0) for text in texts]
 
 
-def batch_seconds(paths: list[Path], project: Path, engine=None) -> tuple[float, int]:
-    from transflow.batch import run_batch
+def batch_settings(project: Path, source: str = "en", targets: tuple[str, ...] = ("vi",), formats: tuple[str, ...] = ("po",)):
     from transflow.project import Project
     from transflow.workflow import Settings
 
+    layout = Project(project, project / "locales", project / "localized", project / ".transflow")
+    return Settings(layout, source, targets, formats=formats, force_source_lang=True)
+
+
+def batch_seconds(paths: list[Path], project: Path, engine=None) -> tuple[float, int]:
+    from transflow.batch import run_batch
+
     shutil.rmtree(project / ".transflow", ignore_errors=True)
     shutil.rmtree(project / "locales", ignore_errors=True)
-    settings = Settings(Project(project, project / "locales", project / "localized", project / ".transflow"), "en", ("vi",))
     began = time.perf_counter()
-    result = run_batch(paths, settings, engine=engine)
+    result = run_batch(paths, batch_settings(project), engine=engine)
     seconds = time.perf_counter() - began
     assert {r.status for r in result.reports} == {"translated"}, [r.error for r in result.reports if r.error][:3]
     return seconds, result.sent_to_mt
+
+
+def both_pairs(project: Path, english: list[Path], vietnamese: list[Path], engine=None) -> dict[str, bytes]:
+    """The PO and XLIFF files of en→vi over *english* and vi→ja (a pivot) over *vietnamese*, from scratch."""
+    from transflow.batch import run_batch
+
+    shutil.rmtree(project / ".transflow", ignore_errors=True)
+    shutil.rmtree(project / "locales", ignore_errors=True)
+    for paths, source, target in ((english, "en", "vi"), (vietnamese, "vi", "ja")):
+        result = run_batch(paths, batch_settings(project, source, (target,), ("po", "xliff")), engine=engine)
+        assert {r.status for r in result.reports} == {"translated"}, [r.error for r in result.reports if r.error][:3]
+    return snapshot(project / "locales")
+
+
+def compare(name: str, local: dict[str, bytes], other: dict[str, bytes]) -> bool:
+    """Print whether two runs wrote the same files (and which differ); True if they did."""
+    differ = sorted(path for path in local.keys() | other.keys() if local.get(path) != other.get(path))
+    low = sum(data.count(b"model score low (") for path, data in local.items() if path.endswith(".po"))
+    if differ:
+        print(f"    {name}: DIFFERENT files: {', '.join(differ[:6])}{' …' if len(differ) > 6 else ''} ({len(differ)} of {len(local)})", flush=True)
+    else:
+        print(f"    {name}: same files ({len(local)} files, {low} PO entries with 'model score low')", flush=True)
+    return not differ
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -116,11 +148,13 @@ def driver_peak(root: Path, count: int, packages: Path) -> tuple[float, float, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=12, help="articles for the local vs Ray throughput (25 sentences each)")
+    parser.add_argument("--check-articles", type=int, default=2, help="articles per language pair for the two-worker same-files check")
     parser.add_argument("--driver-articles", type=int, default=200, help="articles for the driver's work per sentence")
     parser.add_argument("--sizes", default="1000,20000", help="archive sizes for the driver's peak RSS")
     parser.add_argument("--parts", default="1,2,3", help="which measurements to run")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
+    same = True
     root = Path(tempfile.mkdtemp(prefix="transflow-archive-"))
     realistic = root / "realistic"
     os.environ["ARGOS_PACKAGES_DIR"] = str(realistic / "packages")
@@ -137,7 +171,7 @@ def main() -> None:
         if parts & {"1", "2"}:
             make, rng = sentence_maker("en", samples_vocabulary()), random.Random(9)
             realistic.mkdir()
-            build(realistic, [make(rng) for _ in range(20_000)], [("en", "vi")])
+            build(realistic, [make(rng) for _ in range(20_000)], [("en", "vi"), ("vi", "en"), ("en", "ja")])
             print(f"machine: {os.cpu_count()} CPUs, ctranslate2 {ctranslate2.__version__}, ray {ray.__version__}")
 
             project = root / "throughput"
@@ -151,11 +185,19 @@ def main() -> None:
             with ray_engine(ArgosSettings(), [("en", "vi")], RayOptions()) as engine:
                 startup = time.perf_counter() - began
                 ray_s, ray_sent = batch_seconds(paths, project, engine)
-            same = snapshot(project / "locales") == local_files
             print(f"(1) {sent} sentences en→vi, realistic-cost model, {len(engine.workers)} Ray worker(s)")
             print(f"    local batch       {sent / local_s:6.2f} sentences/s ({local_s:6.1f} s)")
             print(f"    Ray batch         {ray_sent / ray_s:6.2f} sentences/s ({ray_s:6.1f} s); Ray start, model shipping and loading once: {startup:.1f} s")
-            print(f"    Ray overhead on one node: {100 * (ray_s / local_s - 1):+.1f} %  (target < 15 %); same files: {same}", flush=True)
+            print(f"    Ray overhead on one node: {100 * (ray_s / local_s - 1):+.1f} %  (target < 15 %)", flush=True)
+            same = compare("one worker, PO, en→vi", local_files, snapshot(project / "locales"))
+
+            english = write_articles(project / "check-en", args.check_articles, seed=3)
+            vietnamese = write_articles(project / "check-vi", args.check_articles, seed=4, lang="vi")
+            local_files = both_pairs(project, english, vietnamese, ArgosEngine(ArgosSettings()))
+            with ray_engine(ArgosSettings(), [("en", "vi"), ("vi", "ja")], RayOptions(workers=2, worker_cpus=1)) as engine:
+                ray_files = both_pairs(project, english, vietnamese, engine)
+                workers = len(engine.workers)
+            same &= compare(f"{workers} workers, PO and XLIFF, en→vi and vi→en→ja", local_files, ray_files)
 
             many = write_articles(project / "many", args.driver_articles, seed=2)
             driver_s, driver_sent = batch_seconds(many, project, Instant())
@@ -170,6 +212,8 @@ def main() -> None:
             print(f"(3) {count:>6} articles (--to vi, copy models): {wall:7.1f} s, driver peak RSS {peak:6.0f} MiB   {mt_line}", flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    if not same:
+        raise SystemExit("archive.py: a Ray batch wrote different files from the local batch (see DIFFERENT above)")
 
 
 if __name__ == "__main__":

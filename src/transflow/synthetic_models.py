@@ -266,6 +266,10 @@ def build_random_package(
     spec.decoder.embeddings.weight = embeddings
     linear(spec.decoder.projection, len(vocab), d_model)
     spec.decoder.projection.bias[vocab.index("</s>")] = eos_bias
+    # As a trained model, it never writes a control character (its byte pieces): XML could not hold one.
+    for i, piece in enumerate(vocab):
+        if piece.startswith("<0x") and piece.endswith(">") and (int(piece[3:-1], 16) < 0x20 or int(piece[3:-1], 16) == 0x7F):
+            spec.decoder.projection.bias[i] = -30.0
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
     readme = "Synthetic random-weight model of the Argos architecture, for benchmarks. Licence: CC0.\n"

@@ -149,6 +149,17 @@ def cli(capsys):
     return run
 
 
+def table_rows(text: str) -> list[tuple[str, ...]]:
+    """The body rows of a table the CLI printed (rich's box lines), each cell stripped; wrapped continuation lines dropped."""
+    rows = []
+    for line in text.splitlines():
+        if "│" in line and not line.lstrip().startswith(("┃", "┏", "┡", "└", "┗")):
+            cells = tuple(cell.strip() for cell in line.strip().strip("│").split("│"))
+            if cells[0]:
+                rows.append(cells)
+    return rows
+
+
 def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
     if shutil.which("msgfmt") is None:
         pytest.skip("GNU gettext msgfmt is not installed")

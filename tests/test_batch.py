@@ -3,12 +3,16 @@
 import csv
 import json
 import shutil
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import polib
 import pytest
 
 from conftest import SAMPLES, msgfmt_check
+from transflow import lock
 from transflow.batch import run_batch
 from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine
@@ -105,7 +109,36 @@ def test_a_second_run_waits_or_refuses(project, cli, installed_models):
         assert "--wait" in refused.stderr
         assert cli("translate", "today/asean-japan-0.txt", "--to", "vi").code == 1
     assert not (project / "locales").exists()
-    assert cli("batch", "today", "--to", "vi", "--wait", "5").code == 0
+
+
+def test_a_waiting_run_starts_once_the_holder_lets_go(project, cli, installed_models, monkeypatch):
+    english_articles(project / "today", copies=1)
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with project_lock(project / ".transflow"):
+            held.set()
+            release.wait(60)
+
+    waits = []
+
+    def sleep(seconds: float) -> None:  # the waiter found the lock taken: only now does the holder let go
+        waits.append(seconds)
+        release.set()
+        thread.join(60)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert held.wait(60)
+    monkeypatch.setattr(lock, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
+    try:
+        result = cli("batch", "today", "--to", "vi", "--wait", "30")
+    finally:
+        release.set()
+        thread.join(60)
+    assert result.code == 0, result.stderr
+    assert waits == [0.2]  # it waited once, then took the lock
+    assert (project / "locales/vi/asean-japan-0.po").exists()
 
 
 def test_bad_articles_are_reported_and_the_rest_finish(project, cli, installed_models):

@@ -593,3 +593,29 @@ def test_a_full_disk_is_said_and_nothing_is_half_written_or_called_damaged(small
             assert path.read_bytes() == content, path
     healthy = cli("tm", "repair")
     assert healthy.code == 0 and "healthy" in healthy.stdout, healthy.stdout + healthy.stderr
+
+
+@pytest.mark.parametrize("where", ["header", "middle", "tail"])
+def test_a_damaged_tm_stops_work_with_one_line_naming_the_repair_and_touches_no_po(project, cli, where):
+    assert cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none").code == 0
+    po = Path("locales/vi/asean-japan.po")
+    tm = Path(".transflow/tm.sqlite")
+    filled_tm(tm)
+    size = tm.stat().st_size
+    start, length = {"header": (0, 100), "middle": ((size // 4096 // 2) * 4096, 3 * 4096), "tail": (size - 3 * 4096, 3 * 4096)}[where]
+    garble(tm, start, length)
+    Path("sample_articles/asean-japan.txt").write_text("ASEAN ministers met again.\n\nSentence number 5 about trade.\n", encoding="utf-8")
+    stopped = 0
+    for args in (["translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none"], ["tm", "export", "x.tmx", "--from", "en", "--to", "vi"]):
+        before = po.read_bytes()
+        result = cli(*args)
+        if result.code == 0:  # the damaged pages were not on this command's path
+            continue
+        errors = [line for line in result.stderr.splitlines() if "error" in line or "FAILED" in line]
+        assert result.code == 1 and len(errors) == 1 and "transflow tm repair --tm .transflow/tm.sqlite" in errors[0], result.stderr
+        assert "Traceback" not in result.stderr
+        assert po.read_bytes() == before and not Path("x.tmx").exists()
+        stopped += 1
+    assert stopped  # the damage was met
+    assert cli("tm", "repair").code == 0
+    assert cli("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none").code == 0

@@ -160,10 +160,16 @@ def table_rows(text: str) -> list[tuple[str, ...]]:
     return rows
 
 
+def gettext_tool(name: str) -> str:
+    """The path of a GNU gettext program; the test fails without it (a skip here would skip the rest of the test)."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"GNU gettext {name} is not installed, so the PO files cannot be judged; install it (Debian: apt-get install gettext)")
+    return found
+
+
 def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
-    if shutil.which("msgfmt") is None:
-        pytest.skip("GNU gettext msgfmt is not installed")
-    return subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+    return subprocess.run([gettext_tool("msgfmt"), "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
 
 
 def run_transflow(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

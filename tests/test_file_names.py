@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import SAMPLES, msgfmt_check
+from conftest import SAMPLES, gettext_tool, msgfmt_check
 from transflow.exchange import po_text
 
 NONE = ("--to", "vi", "--engine", "none")
@@ -70,8 +70,7 @@ def test_a_named_article_goes_through_every_command(key, project, cli):
     approve(po_path)
     Path("locales/vi", po_path.stem + ".xlf").unlink()  # the reviewer worked in the PO
     # Poedit reformats every PO it saves with msgcat: the reference it writes must read back the same.
-    if shutil.which("msgcat"):
-        subprocess.run(["msgcat", "--force-po", "--width=79", "-o", str(po_path), str(po_path)], check=True)
+    subprocess.run([gettext_tool("msgcat"), "--force-po", "--width=79", "-o", str(po_path), str(po_path)], check=True)
     for command in ("translate", "batch"):
         result = cli(command, article, *NONE)
         assert result.code == 0, f"{command}: {result.stderr}"

@@ -160,6 +160,32 @@ def table_rows(text: str) -> list[tuple[str, ...]]:
     return rows
 
 
+PG_URL = os.environ.get("TRANSFLOW_TEST_PG", "")
+
+
+def pg_schema(prefix: str):
+    """Yield (admin connection, schema, URL whose tables live in that fresh schema); the schema is dropped afterwards.
+
+    Without TRANSFLOW_TEST_PG the test is skipped, except in CI (.ci/run starts the server and sets it), where it fails.
+    """
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must test the PostgreSQL TM: .ci/run sets TRANSFLOW_TEST_PG=postgresql://… after starting the server")
+        pytest.skip("no PostgreSQL server: set TRANSFLOW_TEST_PG=postgresql://user@host/db to test the shared TM")
+    import uuid
+
+    import psycopg
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = psycopg.connect(PG_URL, autocommit=True)
+    admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield admin, schema, PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    finally:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()
+
+
 def gettext_tool(name: str) -> str:
     """The path of a GNU gettext program; the test fails without it (a skip here would skip the rest of the test)."""
     found = shutil.which(name)

@@ -7,16 +7,15 @@ half is skipped on a developer's machine and fails in CI.
 """
 
 import multiprocessing
-import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 import polib
 import pytest
 from lxml import etree
 
-from conftest import SCHEMAS, table_rows
+from conftest import SCHEMAS, pg_schema, table_rows
+from transflow.errors import TransflowError
 from transflow.exchange import tmx
 from transflow.glossary import load
 from transflow.glossary.enforce import Enforcer
@@ -24,25 +23,10 @@ from transflow.leverage import suggest
 from transflow.memory import TMUnit, open_memory
 
 NEWSROOM = Path(__file__).resolve().parent.parent / "glossaries" / "newsroom.csv"
-PG_URL = os.environ.get("TRANSFLOW_TEST_PG", "")
-
-
 def _server_schema():
     """A postgresql:// URL whose tables live in a schema of their own, dropped afterwards."""
-    if not PG_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must test the PostgreSQL TM: .ci/run sets TRANSFLOW_TEST_PG=postgresql://… after starting the server")
-        pytest.skip("no PostgreSQL server: set TRANSFLOW_TEST_PG=postgresql://user@host/db to test the shared TM")
-    import psycopg
-
-    schema = f"tm_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    for _, _, url in pg_schema("tm_test"):
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -290,3 +274,48 @@ def test_an_unreachable_server_or_a_foreign_url_is_a_one_line_error(project, cli
     Path("transflow.toml").write_text('[memory]\npath = "mysql://tm/transflow"\n', encoding="utf-8")
     foreign = cli("tm", "stats")
     assert foreign.code == 2 and "memory.path must be a file path or a postgresql:// URL" in foreign.stderr
+
+
+@pytest.fixture
+def server_tm():
+    """(URL, admin connection) of a PostgreSQL TM in a schema of its own."""
+    for _, schema, url in pg_schema("tm_test"):
+        import psycopg
+
+        open_memory(url).close()  # the tables, as transflow makes them
+        with psycopg.connect(url, autocommit=True) as admin:
+            yield url, admin
+
+
+def _refuse_writes(admin, sqlstate: str, times: int) -> None:
+    """The server itself fails the next *times* writes to tm_units with *sqlstate* (a sequence counts across rollbacks)."""
+    admin.execute("CREATE SEQUENCE refusals")
+    admin.execute(
+        f"""CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF nextval('refusals') <= {times} THEN RAISE EXCEPTION 'planted' USING ERRCODE = '{sqlstate}'; END IF; RETURN NULL; END $$"""
+    )
+    admin.execute("CREATE TRIGGER refuse BEFORE INSERT ON tm_units FOR EACH STATEMENT EXECUTE FUNCTION refuse()")
+
+
+UNITS = [TMUnit("en", "vi", f"Story {n} was filed.", f"Bài {n} đã được gửi.") for n in range(3)]
+
+
+@pytest.mark.parametrize("sqlstate", ["40P01", "40001"])  # deadlock detected, serialization failure
+def test_a_write_the_server_fails_as_a_deadlock_is_retried_and_stored_once(server_tm, sqlstate):
+    url, admin = server_tm
+    _refuse_writes(admin, sqlstate, 2)
+    with open_memory(url) as tm:
+        assert tm.add(UNITS) == 3
+        assert tm.stats() == [("en", "vi", 3, 3, 0)]
+        assert tm.exact("en", "vi", "Story 1 was filed.").unit.target == "Bài 1 đã được gửi."
+    assert admin.execute("SELECT last_value FROM refusals").fetchone() == (3,)  # two refused, the third went through
+
+
+def test_a_tm_that_stays_deadlocked_is_one_line_and_stores_nothing(server_tm):
+    url, admin = server_tm
+    _refuse_writes(admin, "40P01", 1_000)
+    with open_memory(url) as tm:
+        with pytest.raises(TransflowError) as failed:
+            tm.add(UNITS)
+        assert str(failed.value).endswith("translation memory is busy; try again") and "\n" not in str(failed.value)
+        assert tm.stats() == []

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_transflow
+from conftest import pg_schema, run_transflow
 from transflow.exchange.tmx import write as write_tmx
 from transflow.memory import TMUnit, open_memory
 
@@ -397,26 +397,10 @@ def test_a_password_in_a_tm_url_is_never_printed(project, cli, url):
 
 # PostgreSQL: restricted roles, foreign tables, a server that goes away ----------------------
 
-PG_URL = os.environ.get("TRANSFLOW_TEST_PG", "")
-
-
-@pytest.fixture
-def pg_schema():
-    """(admin connection, URL whose tables live in a fresh schema); the schema is dropped afterwards."""
-    if not PG_URL:
-        pytest.skip("no PostgreSQL server: set TRANSFLOW_TEST_PG=postgresql://user@host/db")
-    import uuid
-
-    import psycopg
-
-    schema = f"tm_safety_{uuid.uuid4().hex[:12]}"
-    admin = psycopg.connect(PG_URL, autocommit=True)
-    admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield admin, schema, PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
+@pytest.fixture(name="pg_schema")
+def pg_schema_fixture():
+    """(admin connection, schema, URL whose tables live in that fresh schema)."""
+    yield from pg_schema("tm_safety")
 
 
 def test_a_role_without_create_on_the_schema_opens_an_existing_tm(project, cli, pg_schema):

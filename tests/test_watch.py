@@ -308,3 +308,19 @@ def test_sigterm_while_writing_stops_cleanly_and_a_restart_resumes_without_mt(pr
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(DEADLINE) == 0
+
+
+def test_the_start_scan_follows_a_linked_folder_once(project, tmp_path):
+    """A sub-folder linked into the inbox (a mounted share) is watched like batch reads it: once, loop-safe."""
+    from transflow.watch import Inbox
+
+    inbox, shared = Path("inbox"), tmp_path / "shared"
+    (inbox / "day1").mkdir(parents=True)
+    shared.mkdir()
+    (inbox / "day1" / "story.txt").write_text("A story.\n", encoding="utf-8")
+    (shared / "wire.md").write_text("A wire story.\n", encoding="utf-8")
+    (inbox / "wire").symlink_to(shared, target_is_directory=True)
+    (inbox / "day1" / "loop").symlink_to(inbox.resolve(), target_is_directory=True)
+    layout = Project(project, project / "locales", project / "localized", project / ".transflow")
+    found = Inbox([inbox], layout).scan()
+    assert [p.relative_to(inbox.resolve()).as_posix() for p in found] == ["day1/story.txt", "wire/wire.md"]

@@ -117,7 +117,7 @@ def expand(patterns: Sequence[str], notes: list[str] | None = None) -> list[Path
     for pattern in patterns:
         path = Path(pattern)
         if path.is_dir():
-            found += [p for p in _walk(path, notes) if p.suffix.lower() in SUFFIXES]
+            found += [p for p in walk_files(path, notes) if p.suffix.lower() in SUFFIXES]
         elif path.exists():
             found.append(path)
         else:
@@ -147,7 +147,7 @@ def _glob(pattern: str, notes: list[str] | None) -> list[Path]:
     if not root.is_dir():
         return []
     rule = re.compile("".join(_component(part, last=i == len(parts) - 1) for i, part in enumerate(parts[fixed:], fixed)) + r"\Z", re.S)
-    return [p for p in _walk(root, notes, hidden=False) if rule.match(p.relative_to(root).as_posix())]
+    return [p for p in walk_files(root, notes, hidden=False) if rule.match(p.relative_to(root).as_posix())]
 
 
 def _component(part: str, last: bool) -> str:
@@ -172,7 +172,7 @@ def _component(part: str, last: bool) -> str:
     return "".join(out) + ("" if last else "/")
 
 
-def _walk(root: Path, notes: list[str] | None, hidden: bool = True) -> list[Path]:
+def walk_files(root: Path, notes: list[str] | None, hidden: bool = True) -> list[Path]:
     """Every file below *root*, sorted, following links to folders once per real folder."""
     files: list[Path] = []
     seen: set[tuple[int, int]] = set()

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 import watchfiles
 
 from . import engines
-from .batch import CHUNK, ArticleReport, run_batch
+from .batch import CHUNK, ArticleReport, run_batch, walk_files
 from .engines import Engine, Translation
 from .errors import TransflowError, UsageError
 from .exchange import FORMATS
@@ -96,7 +96,7 @@ class Inbox:
         found = []
         for folder in folders or self.folders:
             if self._inside_and_visible(folder) or folder in self.folders:
-                found += [path for path in folder.rglob("*") if self.wants(path) and path.is_file()]
+                found += [path for path in walk_files(folder, None) if self.wants(path)]
         return sorted(dict.fromkeys(found))
 
 

@@ -319,3 +319,60 @@ def test_a_tm_that_stays_deadlocked_is_one_line_and_stores_nothing(server_tm):
             tm.add(UNITS)
         assert str(failed.value).endswith("translation memory is busy; try again") and "\n" not in str(failed.value)
         assert tm.stats() == []
+
+
+@pytest.fixture
+def twin(location, tmp_path):
+    """A second TM on the same backend as ``location``."""
+    if location.startswith("postgresql"):
+        yield from _server_schema()
+    else:
+        yield str(tmp_path / "twin.sqlite")
+
+
+def test_a_bulk_import_answers_every_lookup_as_units_added_one_by_one(location, twin):
+    """One ``add`` of many units (tm import's path: bulk COPY / executemany, postings built in bulk) finds exactly
+    what adding them one at a time finds, exact and fuzzy, and each fuzzy answer is brute force's best."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from transflow.memory import normalize
+
+    rng = random.Random(11)
+    words = "the minister said trade talks in Hanoi would resume next week after a long pause over tariffs and rice 2026 15.5%".split()
+    sources = _corpus(rng, words, 600, " ")
+    japanese = _corpus(rng, ["経済", "協力", "首相", "会談", "日本", "は", "を", "に", "した", "外相", "発表", "貿易"], 200, "")
+    stamp = "2026-01-02T03:04:05Z"
+    units = [TMUnit("en", "vi", s, f"V {s}", "human", "a.txt", created=stamp, updated=stamp) for s in sources]
+    units += [TMUnit("ja", "en", s, f"E {s}", "machine", "b.txt", created=stamp, updated=stamp) for s in japanese]
+    units += [
+        TMUnit("en", "vi", "— …", "— …", created=stamp, updated=stamp),  # no term at all
+        TMUnit("en", "vi", f"  {sources[0]}  ", "V again", "human", "c.txt", created=stamp, updated=stamp),  # same source, another target
+        TMUnit("en", "vi", sources[1], f"V {sources[1]}", "human", "refreshed.txt", created=stamp, updated=stamp),  # the last given wins
+    ]
+    with open_memory(location) as bulk, open_memory(twin) as single:
+        assert bulk.add(units) == len(units) - 1
+        for unit in units:
+            single.add([unit])
+        assert bulk.stats() == single.stats() == [("en", "vi", 602, 602, 0), ("ja", "en", 200, 0, 200)]
+        assert list(bulk.export("en", "vi")) == list(single.export("en", "vi"))
+        assert list(bulk.export("ja", "en")) == list(single.export("ja", "en"))
+
+        def answer(match):
+            return match and (match.unit.source, match.unit.target, match.unit.article, match.score)
+
+        for lang, target, corpus, joiner in (("en", "vi", sources, " "), ("ja", "en", japanese, "")):
+            norms = [normalize(s) for s in corpus]
+            for source in rng.sample(corpus, 60):
+                assert answer(bulk.exact(lang, target, source)) == answer(single.exact(lang, target, source))
+                assert bulk.exact(lang, target, source).score == 100
+                pieces = list(source) if lang == "ja" else source.split()
+                pieces[rng.randrange(len(pieces))] = rng.choice(words)
+                query = joiner.join(pieces)
+                found = bulk.fuzzy(lang, target, query, 75)
+                assert answer(found) == answer(single.fuzzy(lang, target, query, 75))
+                brute = process.extractOne(normalize(query), norms, scorer=fuzz.ratio, score_cutoff=75)
+                assert (found.score if found else None) == (int(brute[1]) if brute else None)
+        assert answer(bulk.exact("en", "vi", "— …")) == ("— …", "— …", "", 100)
+        assert bulk.exact("en", "vi", sources[1]).unit.article == "refreshed.txt"

@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -848,9 +849,40 @@ def tm_import(
         if refused:
             err.print(f"warning: {path}: {refused} translations carry markup their source does not have; not imported", markup=False)
         batches.append((path, units))
-    with open_memory(cfg.memory) as memory:
+    with open_memory(cfg.memory) as memory, _import_progress(sum(len(units) for _, units in batches)) as counted:
         for path, units in batches:
-            out.print(f"{path}: {memory.add(units)} translations imported", markup=False)
+            out.print(f"{path}: {memory.add(counted(path, units))} translations imported", markup=False)
+
+
+_COUNT_EVERY = 1_000
+
+
+@contextmanager
+def _import_progress(total: int):
+    """``counted(path, units)``: *units* passed through, advancing a bar with units/s on stderr when it is a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    def quiet(path: Path, units: list) -> list:
+        return units
+
+    if not err.is_terminal or total < _COUNT_EVERY:
+        yield quiet
+        return
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} units/s"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("importing", total=total, rate="")
+
+        def counted(path: Path, units: list):
+            bar.update(task, description=str(path))
+            for n, unit in enumerate(units, 1):
+                if n % _COUNT_EVERY == 0:
+                    elapsed = bar.tasks[0].elapsed or 0
+                    done = bar.tasks[0].completed + _COUNT_EVERY
+                    bar.update(task, advance=_COUNT_EVERY, rate=f"{done / elapsed:,.0f}" if elapsed else "")
+                yield unit
+            bar.update(task, advance=len(units) % _COUNT_EVERY, description=f"{path}: storing")
+
+        yield counted
 
 
 @tm_app.command("export")

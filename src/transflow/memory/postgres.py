@@ -138,7 +138,8 @@ class PostgresMemory(Memory):
             ids = [id_ for (id_,) in cur.fetchall()]
             with cur.copy(f"COPY tm_incoming (id, {COLUMNS}, terms) FROM STDIN") as copy:
                 for id_, row in zip(ids, rows):
-                    copy.write_row((id_, *row.values(), row.terms))
+                    # The terms as an array literal: psycopg's list dumper costs ~10 µs a term in Python.
+                    copy.write_row((id_, *row.values(), "{%s}" % ("%d," * len(row.terms) % tuple(row.terms))[:-1]))
             for statement in _MERGE:
                 cur.execute(statement)
 

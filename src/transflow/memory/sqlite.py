@@ -139,7 +139,7 @@ class SQLiteMemory(Memory):
         first = (self.db.execute("SELECT max(id) FROM tm_units").fetchone()[0] or 0) + 1
         self.db.executemany(
             f"INSERT INTO temp.tm_incoming (id, {COLUMNS}, terms) VALUES ({','.join('?' * 14)})",
-            ((first + i, *row.values(), " ".join([f"{key:x}" for key in row.terms])) for i, row in enumerate(rows)),
+            ((first + i, *row.values(), ("%x " * len(row.terms)) % tuple(row.terms)) for i, row in enumerate(rows)),
         )
         for statement in _MERGE:
             self.db.execute(statement)

@@ -11,7 +11,7 @@ no deadline (the machine is shared).
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,8 +45,21 @@ HTML = [
 ]
 
 
+_CASE: list[Path] = []  # the one folder every generated input is written to, inside pytest's temporary folder
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _case_folder(tmp_path_factory):
+    _CASE.append(tmp_path_factory.mktemp("fuzz") / "case")
+    yield
+    _CASE.clear()
+
+
 def _write(suffix: str, content: str | bytes) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="transflow-fuzz-"))
+    """*content* as the only file of a fresh case folder (the previous example's is removed: thousands run)."""
+    folder = _CASE[-1]
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
     path = folder / f"input{suffix}"
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
     return path

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,6 +185,116 @@ def pg_schema(prefix: str):
     finally:
         admin.execute(f"DROP SCHEMA {schema} CASCADE")
         admin.close()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below *root* and its bytes, to compare two trees byte for byte."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def review(path: Path | str, translations, *, comment: str | None = None, wrapwidth: int = 78) -> None:
+    """What a reviewer does in Poedit: type translations and clear 'needs work'.
+
+    *translations* maps a source to its text (None keeps the draft, approving it), or is a
+    function of the source applied to every entry; *comment* replaces the translator comment.
+    """
+    catalog = polib.pofile(str(path), wrapwidth=wrapwidth)
+    wanted = set() if callable(translations) else set(translations)
+    for entry in catalog:
+        if entry.obsolete or not (callable(translations) or entry.msgid in wanted):
+            continue
+        text = translations(entry.msgid) if callable(translations) else translations[entry.msgid]
+        wanted.discard(entry.msgid)
+        if text is not None:
+            entry.msgstr = text
+        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        if comment is not None:
+            entry.tcomment = comment
+    assert not wanted, f"{path} has no entry for {sorted(wanted)}"
+    catalog.save()
+
+
+from transflow.engines import Scored  # noqa: E402  (after the environment above; no model is read on import)
+
+
+class Counting(Scored):
+    """The real Argos engine, with every text it is sent recorded."""
+
+    name = "argos"
+
+    def __init__(self, fail_after: int | None = None):
+        from transflow.engines.argos import ArgosEngine
+
+        self.engine = ArgosEngine()
+        self.sent: list[str] = []
+        self.batches: list[list[str]] = []
+        self.calls = 0
+        self.fail_after = fail_after
+
+    def check(self, source, target):
+        self.engine.check(source, target)
+
+    def origin(self, source, target):
+        return self.engine.origin(source, target)
+
+    def translate_scored(self, texts, source, target):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise KeyboardInterrupt  # the run is killed here
+        self.sent += list(texts)
+        self.batches.append(list(texts))
+        return self.engine.translate_scored(texts, source, target)
+
+
+def english_articles(folder: Path, copies: int = 3) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(copies):
+        for name in ("asean-japan.txt", "mekong-summit.md", "asean-cybersecurity.html"):
+            target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+            shutil.copy(SAMPLES / name, target)
+            paths.append(target)
+    return paths
+
+
+def settings(project: Path):
+    """A batch's settings for *project*: English articles to Vietnamese and Japanese, default layout."""
+    from transflow.project import Project
+    from transflow.workflow import Settings
+
+    layout = Project(project, project / "locales", project / "localized", project / ".transflow")
+    return Settings(layout, "en", ("vi", "ja"))
+
+
+# QA cases per target language: source -> (clean translation, faulty translation, the check that flags it).
+QA_CASES = {
+    "vi": {
+        "Deputy Foreign Minister Nguyen Quoc Dung arrived.": ("Thứ trưởng Bộ Ngoại giao Nguyen Quoc Dung đã đến.", "Thứ trưởng Ngoại giao Nguyen Quoc Dung đã đến.", "glossary"),
+        "The Foreign Minister spoke.": ("Bộ trưởng Ngoại giao đã phát biểu.", "Bộ trưởng Ngoại giao, tức Ngoại trưởng, đã phát biểu.", "deprecated-term"),
+        "Trade reached 240.8 billion USD on Nov. 27.": ("Thương mại đạt 240,8 tỷ USD ngày 27/11.", "Thương mại đạt 240,9 tỷ USD ngày 27/11.", "numbers"),
+        "Read the **full** text now.": ("Hãy đọc **toàn** văn ngay.", "Hãy đọc toàn văn ngay.", "markup"),
+        "See https://asean.org/news for more.": ("Xem thêm tại https://asean.org/news nhé.", "Xem thêm tại https://asean.org/tin-tuc nhé.", "urls"),
+        "The summit ended late in the evening.": ("Hội nghị kết thúc muộn vào buổi tối.", "The summit ended late in the evening.", "untranslated"),
+        "Leaders met again today.": ("Các nhà lãnh đạo lại gặp nhau hôm nay.", "", "empty"),
+        "The talks, however, continued.": ("Tuy nhiên, cuộc đàm phán vẫn tiếp tục.", "Tuy nhiên , cuộc đàm phán vẫn tiếp tục.", "spacing"),
+        "The fund (JAIF) helps the region.": ("Quỹ (JAIF) hỗ trợ khu vực.", "Quỹ (JAIF hỗ trợ khu vực.", "brackets"),
+        "Japan and Vietnam signed an agreement on energy cooperation.": ("Nhật Bản và Việt Nam đã ký thỏa thuận hợp tác năng lượng.", "Đã ký.", "length"),
+        "The ministers agreed on the plan.": ("Các bộ trưởng đã nhất trí về kế hoạch.", "Các bộ trưởng đã đã nhất trí về kế hoạch.", "repeated-word"),
+    },
+    "ja": {
+        "Deputy Foreign Minister Nguyen Quoc Dung arrived.": ("Nguyen Quoc Dung外務副大臣が到着した。", "Nguyen Quoc Dung外務大臣が到着した。", "glossary"),
+        "The Foreign Minister spoke.": ("外務大臣が発言した。", "外務大臣（外相）が発言した。", "deprecated-term"),
+        "Trade reached 240.8 billion USD on Nov. 27.": ("貿易額は11月27日に2408億ドルに達した。", "貿易額は11月28日に2408億ドルに達した。", "numbers"),
+        "Read the **full** text now.": ("**全文**を今すぐ読んでください。", "全文**を今すぐ読んでください。", "markup"),
+        "See https://asean.org/news for more.": ("詳しくはhttps://asean.org/newsを参照。", "詳しくはASEANのサイトを参照。", "urls"),
+        "The summit ended late in the evening.": ("首脳会議は夜遅くに終わった。", "The summit ended late in the evening.", "untranslated"),
+        "Leaders met again today.": ("首脳らは今日再び会談した。", "", "empty"),
+        "He spoke and she listened.": ("彼は話し、彼女は聞いた。", "彼は話した。 彼女は聞いた。", "spacing"),
+        "The fund (JAIF) helps the region.": ("基金（JAIF）は地域を支援する。", "基金（JAIF は地域を支援する。", "brackets"),
+        "Japan and Vietnam signed an agreement on energy cooperation.": ("日本とベトナムはエネルギー協力協定に署名した。", "日本とベトナムはエネルギー協力に関する協定に署名し、その内容について長時間にわたって詳細に議論を重ね、今後の協力の方向性と具体的な実施計画をめぐる意見交換を行い、さらに地域の安定と繁栄のために協力を続けることで一致し、共同声明を発表したうえで次回の会合の日程についても確認した。", "length"),
+        "The ministers agreed on the plan.": ("閣僚らは計画に合意した。", "閣僚らは計画に計画に合意した。", "repeated-word"),
+    },
+}
 
 
 def gettext_tool(name: str) -> str:

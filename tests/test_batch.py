@@ -2,7 +2,6 @@
 
 import csv
 import json
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -11,58 +10,11 @@ from types import SimpleNamespace
 import polib
 import pytest
 
-from conftest import SAMPLES, msgfmt_check
+from conftest import Counting, english_articles, msgfmt_check, settings
 from transflow import lock
 from transflow.batch import run_batch
-from transflow.engines import Scored
-from transflow.engines.argos import ArgosEngine
 from transflow.lock import project_lock
 from transflow.mtcache import Drafts
-from transflow.project import Project
-from transflow.workflow import Settings
-
-
-class Counting(Scored):
-    """The real Argos engine, with every text it is sent recorded."""
-
-    name = "argos"
-
-    def __init__(self, fail_after: int | None = None):
-        self.engine = ArgosEngine()
-        self.sent: list[str] = []
-        self.batches: list[list[str]] = []
-        self.calls = 0
-        self.fail_after = fail_after
-
-    def check(self, source, target):
-        self.engine.check(source, target)
-
-    def origin(self, source, target):
-        return self.engine.origin(source, target)
-
-    def translate_scored(self, texts, source, target):
-        self.calls += 1
-        if self.fail_after is not None and self.calls > self.fail_after:
-            raise KeyboardInterrupt  # the run is killed here
-        self.sent += list(texts)
-        self.batches.append(list(texts))
-        return self.engine.translate_scored(texts, source, target)
-
-
-def english_articles(folder: Path, copies: int = 3) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n in range(copies):
-        for name in ("asean-japan.txt", "mekong-summit.md", "asean-cybersecurity.html"):
-            target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
-            shutil.copy(SAMPLES / name, target)
-            paths.append(target)
-    return paths
-
-
-def settings(project: Path) -> Settings:
-    layout = Project(project, project / "locales", project / "localized", project / ".transflow")
-    return Settings(layout, "en", ("vi", "ja"))
 
 
 def test_rerun_does_no_work_and_one_edit_sends_only_its_sentences(project, installed_models):

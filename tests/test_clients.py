@@ -17,7 +17,7 @@ import polib
 import pytest
 from lxml import etree
 
-from conftest import gettext_tool
+from conftest import gettext_tool, review
 from transflow.document import State
 from transflow.exchange import read as read_catalog, write as write_catalog
 from transflow.exchange import xliff
@@ -233,16 +233,6 @@ def poedit_save_po(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def review(path: Path, sources: tuple[str, ...], wrapwidth: int = 78) -> None:
-    """A reviewer approves *sources* in an editor (by default polib's own wrapping, not msgcat's)."""
-    po = polib.pofile(str(path), wrapwidth=wrapwidth)
-    for entry in po:
-        if entry.msgid in sources:
-            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-            entry.tcomment = "checked by the desk"
-    po.save()
-
-
 @pytest.mark.parametrize("name,source,target", [("mekong-summit.md", "en", "vi"), ("asean-nihon.txt", "ja", "vi"), ("hoi-nghi-asean.txt", "vi", "ja")])
 def test_a_po_saved_by_poedit_is_rewritten_byte_for_byte(name, source, target, project, cli, installed_models):
     article = f"sample_articles/{name}"
@@ -251,7 +241,7 @@ def test_a_po_saved_by_poedit_is_rewritten_byte_for_byte(name, source, target, p
     path = Path("locales") / target / f"{Path(name).stem}.po"
     assert path.read_bytes() == subprocess.run([gettext_tool("msgcat"), "--force-po", "-o", "-", str(path)], capture_output=True).stdout
     first = polib.pofile(str(path))
-    review(path, tuple(entry.msgid for entry in first)[:3], wrapwidth=10**6)
+    review(path, dict.fromkeys(tuple(entry.msgid for entry in first)[:3]), comment="checked by the desk", wrapwidth=10**6)
     saved = poedit_save_po(path)
     assert cli(*args).code == 0
     assert path.read_bytes() == saved
@@ -264,7 +254,7 @@ def test_first_rerun_after_a_review_keeps_notes_and_dates(project, cli, installe
     before = polib.pofile(str(path))
     reviewed = [entry.msgid for entry in before if "glossary:" in entry.comment][:2]
     assert reviewed
-    review(path, tuple(reviewed))
+    review(path, dict.fromkeys(reviewed), comment="checked by the desk")
     assert cli(*args).code == 0
     after = polib.pofile(str(path))
     for msgid in reviewed:  # the editor may have wrapped the comments; their words are all kept

@@ -239,17 +239,14 @@ FIGURES = (
 )
 
 
-def _engine(folder: Path, sp_model: Path, careless: bool):
+def _engine(folder: Path, packages: dict[tuple[str, str], Path]):
     import zipfile
 
     from transflow.engines.argos import ArgosEngine
     from transflow.models import InstalledModel
-    from transflow.synthetic_models import build_copy_package
 
-    folder.mkdir(parents=True, exist_ok=True)
     installed = {}
-    for source, target in [("en", "vi"), ("en", "ja"), ("vi", "en"), ("ja", "en")]:
-        package = build_copy_package(folder / f"{source}_{target}.argosmodel", source, target, sp_model, careless=careless)
+    for (source, target), package in packages.items():
         with zipfile.ZipFile(package) as archive:
             archive.extractall(folder)
         installed[(source, target)] = InstalledModel(source, target, "1.0", folder / f"translate-{source}_{target}-1_0")
@@ -257,9 +254,15 @@ def _engine(folder: Path, sp_model: Path, careless: bool):
 
 
 @pytest.fixture(scope="module", params=["copy", "careless"])
-def engine(request, sentencepiece_model, tmp_path_factory):
-    """Real tiny Argos models for every pair: faithful copies, or careless ones that delete %, $, / and brackets."""
-    return _engine(tmp_path_factory.mktemp(request.param), sentencepiece_model, request.param == "careless")
+def engine(request, package_files, sentencepiece_model, tmp_path_factory):
+    """Real tiny Argos models for every pair: the session's faithful copies, or careless ones that delete %, $, / and brackets."""
+    folder = tmp_path_factory.mktemp(request.param)
+    if request.param == "copy":
+        return _engine(folder, package_files)
+    from transflow.synthetic_models import build_copy_package
+
+    careless = {(s, t): build_copy_package(folder / f"{s}_{t}.argosmodel", s, t, sentencepiece_model, careless=True) for s, t in package_files}
+    return _engine(folder, careless)
 
 
 def _draft(text: str, source: str, target: str, engine, name: str = "figures.md", placeholders: bool = False):

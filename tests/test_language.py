@@ -1,6 +1,5 @@
 """Source language: detected per article, --from checked against the text, mixed inboxes in one run."""
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -8,7 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import QA_CASES, ROOT, SAMPLES
 from transflow.detect import detect
 from transflow.formats import parse_file
 from transflow.segment import segments_of
@@ -49,20 +48,13 @@ def full_sentence(text: str) -> bool:
 
 
 def fixture_texts() -> list[tuple[str, str, str]]:
-    """Texts with a known language from the test suite itself: QA cases and TM units."""
-    import test_qa
-
+    """Texts with a known language from the test suite itself: the QA cases and the TM units' texts."""
     found = []
-    for lang, cases in test_qa.CASES.items():
+    for lang, cases in QA_CASES.items():
         for source, (clean, *_rest) in cases.items():
-            found += [("test_qa", "en", source), ("test_qa", lang, clean)]
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "TMUnit" and len(node.args) >= 4:
-                values = [arg.value if isinstance(arg, ast.Constant) else None for arg in node.args[:4]]
-                if all(isinstance(v, str) for v in values):
-                    found += [(path.name, values[0], values[2]), (path.name, values[1], values[3])]
-    return found
+            found += [("QA case", "en", source), ("QA case", lang, clean)]
+    units = json.loads((ROOT / "tests" / "data" / "tm_unit_texts.json").read_text(encoding="utf-8"))
+    return found + [("TM unit", unit["lang"], unit["text"]) for unit in units]
 
 
 def accuracy_table() -> list[tuple[str, str, str, str, bool]]:

@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from test_batch import Counting, english_articles, settings
+from conftest import Counting, english_articles, settings
 from transflow.batch import run_batch
 
 

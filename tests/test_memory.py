@@ -14,7 +14,7 @@ import polib
 import pytest
 from lxml import etree
 
-from conftest import SCHEMAS, pg_schema, table_rows
+from conftest import SCHEMAS, pg_schema, review, table_rows
 from transflow.errors import TransflowError
 from transflow.exchange import tmx
 from transflow.glossary import load
@@ -36,14 +36,6 @@ def location(request, tmp_path):
         yield str(tmp_path / "tm.sqlite")
     else:
         yield from _server_schema()
-
-
-def review(po_path: str, translations: dict[str, str]) -> None:
-    po = polib.pofile(po_path)
-    for source, target in translations.items():
-        entry = po.find(source)
-        entry.msgstr, entry.flags = target, []
-    po.save()
 
 
 def test_a_sentence_reviewed_in_one_article_is_an_exact_match_in_the_next(project, cli, installed_models, location):

@@ -4,13 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import SAMPLES, snapshot
 from transflow.exchange.tmx import write as write_tmx
 from transflow.memory import TMUnit
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def refused(result, fragment: str) -> None:

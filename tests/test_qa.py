@@ -8,37 +8,9 @@ from pathlib import Path
 import polib
 import pytest
 
-GLOSSARY = "en,vi,ja,type\nDeputy Foreign Minister,Thứ trưởng Bộ Ngoại giao,外務副大臣,title\nForeign Minister,Bộ trưởng Ngoại giao|~Ngoại trưởng,外務大臣|~外相,title\nJAIF,JAIF,JAIF,\n"
+from conftest import QA_CASES
 
-# source: (clean translation, seeded translation, the check that must catch it)
-CASES = {
-    "vi": {
-        "Deputy Foreign Minister Nguyen Quoc Dung arrived.": ("Thứ trưởng Bộ Ngoại giao Nguyen Quoc Dung đã đến.", "Thứ trưởng Ngoại giao Nguyen Quoc Dung đã đến.", "glossary"),
-        "The Foreign Minister spoke.": ("Bộ trưởng Ngoại giao đã phát biểu.", "Bộ trưởng Ngoại giao, tức Ngoại trưởng, đã phát biểu.", "deprecated-term"),
-        "Trade reached 240.8 billion USD on Nov. 27.": ("Thương mại đạt 240,8 tỷ USD ngày 27/11.", "Thương mại đạt 240,9 tỷ USD ngày 27/11.", "numbers"),
-        "Read the **full** text now.": ("Hãy đọc **toàn** văn ngay.", "Hãy đọc toàn văn ngay.", "markup"),
-        "See https://asean.org/news for more.": ("Xem thêm tại https://asean.org/news nhé.", "Xem thêm tại https://asean.org/tin-tuc nhé.", "urls"),
-        "The summit ended late in the evening.": ("Hội nghị kết thúc muộn vào buổi tối.", "The summit ended late in the evening.", "untranslated"),
-        "Leaders met again today.": ("Các nhà lãnh đạo lại gặp nhau hôm nay.", "", "empty"),
-        "The talks, however, continued.": ("Tuy nhiên, cuộc đàm phán vẫn tiếp tục.", "Tuy nhiên , cuộc đàm phán vẫn tiếp tục.", "spacing"),
-        "The fund (JAIF) helps the region.": ("Quỹ (JAIF) hỗ trợ khu vực.", "Quỹ (JAIF hỗ trợ khu vực.", "brackets"),
-        "Japan and Vietnam signed an agreement on energy cooperation.": ("Nhật Bản và Việt Nam đã ký thỏa thuận hợp tác năng lượng.", "Đã ký.", "length"),
-        "The ministers agreed on the plan.": ("Các bộ trưởng đã nhất trí về kế hoạch.", "Các bộ trưởng đã đã nhất trí về kế hoạch.", "repeated-word"),
-    },
-    "ja": {
-        "Deputy Foreign Minister Nguyen Quoc Dung arrived.": ("Nguyen Quoc Dung外務副大臣が到着した。", "Nguyen Quoc Dung外務大臣が到着した。", "glossary"),
-        "The Foreign Minister spoke.": ("外務大臣が発言した。", "外務大臣（外相）が発言した。", "deprecated-term"),
-        "Trade reached 240.8 billion USD on Nov. 27.": ("貿易額は11月27日に2408億ドルに達した。", "貿易額は11月28日に2408億ドルに達した。", "numbers"),
-        "Read the **full** text now.": ("**全文**を今すぐ読んでください。", "全文**を今すぐ読んでください。", "markup"),
-        "See https://asean.org/news for more.": ("詳しくはhttps://asean.org/newsを参照。", "詳しくはASEANのサイトを参照。", "urls"),
-        "The summit ended late in the evening.": ("首脳会議は夜遅くに終わった。", "The summit ended late in the evening.", "untranslated"),
-        "Leaders met again today.": ("首脳らは今日再び会談した。", "", "empty"),
-        "He spoke and she listened.": ("彼は話し、彼女は聞いた。", "彼は話した。 彼女は聞いた。", "spacing"),
-        "The fund (JAIF) helps the region.": ("基金（JAIF）は地域を支援する。", "基金（JAIF は地域を支援する。", "brackets"),
-        "Japan and Vietnam signed an agreement on energy cooperation.": ("日本とベトナムはエネルギー協力協定に署名した。", "日本とベトナムはエネルギー協力に関する協定に署名し、その内容について長時間にわたって詳細に議論を重ね、今後の協力の方向性と具体的な実施計画をめぐる意見交換を行い、さらに地域の安定と繁栄のために協力を続けることで一致し、共同声明を発表したうえで次回の会合の日程についても確認した。", "length"),
-        "The ministers agreed on the plan.": ("閣僚らは計画に合意した。", "閣僚らは計画に計画に合意した。", "repeated-word"),
-    },
-}
+GLOSSARY = "en,vi,ja,type\nDeputy Foreign Minister,Thứ trưởng Bộ Ngoại giao,外務副大臣,title\nForeign Minister,Bộ trưởng Ngoại giao|~Ngoại trưởng,外務大臣|~外相,title\nJAIF,JAIF,JAIF,\n"
 
 
 @pytest.fixture
@@ -46,7 +18,7 @@ def seeded(project, cli):
     """An article with every source sentence, its PO files (clean and seeded) per language, and the glossary."""
     Path("glossary.csv").write_text(GLOSSARY, encoding="utf-8")
     files = {}
-    for lang, cases in CASES.items():
+    for lang, cases in QA_CASES.items():
         Path(f"qa-{lang}.md").write_text("\n\n".join(cases) + "\n", encoding="utf-8")
         assert cli("translate", f"qa-{lang}.md", "--to", lang, "--engine", "none").code == 0
         for variant in ("clean", "seeded"):
@@ -67,7 +39,7 @@ def test_each_seeded_error_is_caught_by_exactly_its_check(lang, seeded, cli):
     result = cli("qa", seeded[(lang, "seeded")], "--glossary", "glossary.csv", "--format", "json")
     assert result.code == 1
     found = {(p["source"], p["check"]) for p in json.loads(result.stdout)}
-    expected = {(source, check) for source, (_, _, check) in CASES[lang].items()}
+    expected = {(source, check) for source, (_, _, check) in QA_CASES[lang].items()}
     assert found == expected
 
 

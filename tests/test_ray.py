@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES, run_transflow
+from conftest import ROOT, SAMPLES, run_transflow, snapshot
 from transflow.batch import run_batch
 from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine, ArgosSettings
@@ -64,10 +64,6 @@ def write_articles(folder: Path) -> list[Path]:
     for name in (*ENGLISH, "hoi-nghi-asean.txt"):
         shutil.copy(SAMPLES / name, folder / name)
     return sorted(folder.iterdir())
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import SAMPLES, msgfmt_check
+from conftest import SAMPLES, msgfmt_check, review
 from transflow.engines import Scored
 from transflow.engines.argos import ArgosEngine
 from transflow.lock import project_lock
@@ -110,15 +110,6 @@ def po_entries(path: Path) -> dict[str, polib.POEntry]:
     return {entry.msgid: entry for entry in polib.pofile(str(path)) if not entry.obsolete}
 
 
-def review(path: Path, msgid: str, translation: str) -> None:
-    """What a reviewer does in Poedit: type a translation and clear 'needs work'."""
-    catalog = polib.pofile(str(path))
-    entry = catalog.find(msgid)
-    entry.msgstr = translation
-    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-    catalog.save()
-
-
 def test_a_new_article_is_drafted_and_status_shows_it(watching, project, cli):
     running = watching()
     shutil.copy(SAMPLES / "asean-japan.txt", project / "inbox" / "asean-japan.txt")
@@ -142,7 +133,7 @@ def test_an_edit_sends_only_its_changed_sentences_and_keeps_reviewed_ones(watchi
     running.wait("drafted", "inbox/asean-japan.txt")  # drafted by the start-up pass over the inbox
     po = project / "locales" / "vi" / "asean-japan.po"
     kept = next(msgid for msgid in po_entries(po) if "ministers" not in msgid)
-    review(po, kept, "Bản dịch của biên tập viên.")
+    review(po, {kept: "Bản dịch của biên tập viên."})
     text = article.read_text(encoding="utf-8")
     old = "The ministers also discussed the East Sea issue."
     assert old in text
@@ -216,7 +207,7 @@ def test_a_reviewer_saving_the_po_during_a_draft_loses_nothing_and_the_lock_is_f
     with project_lock(project / ".transflow"):  # translate, build, tm import can run now
         pass
     msgid = next(iter(po_entries(po)))
-    review(po, msgid, "Câu người duyệt đã sửa.")
+    review(po, {msgid: "Câu người duyệt đã sửa."})
     gate.set()
     running.wait("drafted", "inbox/asean-japan.txt", count=2)
     entries = po_entries(po)

@@ -10,8 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from transflow import config
 from transflow.document import Origin, State, Unit
 from transflow.exchange import Catalog, read, write
+from transflow.figures import DATE, MONEY, NUMBER, PERCENT, Figure, same
+from transflow.figures.recognise import find
 
 # Newsroom text: Latin with Vietnamese diacritics, Japanese, digits, punctuation, quotes and backslashes.
 TEXT = st.text(
@@ -56,3 +59,25 @@ def test_every_unit_survives_writing_and_reading(fmt, suffix, rows):
         (u.source, u.target, u.state or State.EMPTY, u.translator_comment) for u in units
     ]
     assert [u.origin for u in back.units] == [u.origin for u in units]
+
+
+STYLES = config.load(Path(__file__).resolve().parent.parent / "transflow.toml").figures
+AMOUNT = st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False).map(lambda d: d.normalize() if d != d.to_integral() else d.quantize(1))
+FIGURE = st.one_of(
+    st.builds(lambda v, s: Figure(NUMBER, 0, 0, (v,), scaled=s), AMOUNT, st.booleans()),
+    st.builds(lambda v: Figure(PERCENT, 0, 0, (v,)), st.decimals(min_value=0, max_value=1000, places=1, allow_nan=False).map(lambda d: d.normalize() if d != d.to_integral() else d.quantize(1))),
+    st.builds(lambda v, s, c: Figure(MONEY, 0, 0, (v,), scaled=s, currency=c), AMOUNT, st.booleans(), st.sampled_from(["USD", "VND", "JPY", "EUR"])),
+    st.builds(lambda d, m, y: Figure(DATE, 0, 0, day=d, month=m, year=y), st.integers(1, 28), st.integers(1, 12), st.one_of(st.none(), st.integers(1990, 2040))),
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "ja"])
+@settings(max_examples=150, deadline=None)
+@given(figure=FIGURE)
+def test_a_figure_rendered_in_house_style_is_recognised_as_the_same_value(lang, figure):
+    written = STYLES[lang].render(figure)
+    found = find(f"{written}", lang)
+    assert len(found) == 1, (written, found)
+    assert found[0].kind == figure.kind and all(any(same(w, f) for f in found[0].keys()) for w in figure.keys()), (written, found[0])
+    if figure.kind == MONEY:
+        assert found[0].currency == figure.currency, (written, found[0])

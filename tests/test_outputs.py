@@ -89,3 +89,34 @@ def test_convert_and_glossary_convert_refuse_their_inputs_and_state(translated, 
 def test_a_normal_build_output_is_written(translated, cli):
     assert cli("build", "sample_articles/asean-japan.txt", "--lang", "vi", "--min-translated", "0", "-o", "out/asean-japan.txt").code == 0
     assert Path("out/asean-japan.txt").read_text(encoding="utf-8") == (SAMPLES / "asean-japan.txt").read_text(encoding="utf-8")
+
+
+def test_no_output_lands_on_another_translated_article_or_reviewer_file(project, cli, installed_models):
+    """An output named after another article (one transflow has translated) or another article's or
+    language's translation file is refused, whatever the command; the file is left as it was."""
+    articles = ["sample_articles/asean-japan.txt", "sample_articles/mekong-summit.md"]
+    assert cli("translate", *articles, "--to", "vi,ja").code == 0
+    other, reviewed = Path("sample_articles/mekong-summit.md"), Path("locales/ja/asean-japan.po")
+    before = {path: path.read_bytes() for path in (other, reviewed)}
+    attempts = [
+        ("build", articles[0], "--lang", "vi", "--include-fuzzy", "--force", "-o", str(other)),
+        ("tm", "export", str(other), "--from", "en", "--to", "vi"),
+        ("convert", "locales/vi/mekong-summit.po", str(reviewed)),
+        ("convert", "locales/vi/mekong-summit.po", "locales/vi/asean-japan.xlf"),
+    ]
+    for args in attempts:
+        result = cli(*args)
+        assert result.code == 2 and "writing there would destroy it" in result.stderr, (args, result.stderr)
+    assert {path: path.read_bytes() for path in before} == before
+    assert not Path("locales/vi/asean-japan.xlf").exists()
+    # The article's own translations in the other format, and a built article written twice, are fine.
+    assert cli("convert", "locales/vi/mekong-summit.po", "locales/vi/mekong-summit.xlf").code == 0
+    for _ in range(2):
+        assert cli("build", articles[0], "--lang", "vi", "--include-fuzzy", "--force", "-o", "out/asean-japan.vi.txt").code == 0
+
+
+@pytest.mark.parametrize("folder", [".", "", "sample_articles"])
+def test_build_of_a_folder_is_one_line(project, cli, folder):
+    result = cli("build", folder, "--lang", "vi")
+    assert result.code == 2 and "is a folder; 'transflow build' takes one article file" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -161,9 +162,7 @@ def translate(
     from .lock import project_lock
     from .workflow import translate_articles
 
-    folder = next((path for path in articles if path.is_dir()), None)
-    if folder is not None:
-        raise UsageError(f"{folder}: is a folder; 'transflow translate' takes article files, 'transflow batch {folder}' takes folders")
+    _refuse_folders(articles, "'transflow translate' takes article files, 'transflow batch {folder}' takes folders")
     _settle_project(articles)
     _use_tm(tm)
     settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format)
@@ -532,6 +531,13 @@ def convert(
     _said(target).print(f"wrote {target}", markup=False)
 
 
+def _refuse_folders(articles: Sequence[Path], advice: str) -> None:
+    """A folder given where an article file belongs is one line naming the command that takes it."""
+    folder = next((path for path in articles if path.is_dir()), None)
+    if folder is not None:
+        raise UsageError(f"{folder}: is a folder; " + advice.format(folder=folder))
+
+
 @app.command()
 def build(
     article: Path = typer.Argument(..., help="The source article."),
@@ -553,6 +559,7 @@ def build(
     from .project import Project
     from .workflow import BuildOptions, publish
 
+    _refuse_folders([article], "'transflow build' takes one article file")
     _settle_project([article])
     _use_tm(tm)
     cfg = state.config

@@ -201,8 +201,10 @@ class Project:
 
         Project state is the state folder (TM, caches, manifest, lock), the TM
         wherever it is (with SQLite's -wal/-shm/-journal files), the settings file,
-        the glossaries and, unless the command writes translation files
-        (``convert``), every PO/XLIFF file under ``locales/``: a reviewer's work.
+        the glossaries, every article transflow has translated (it has a PO or
+        XLIFF file) and every PO/XLIFF file under ``locales/``: a reviewer's work.
+        A command that writes translation files (``convert``) may write only the
+        one beside its input: the same article and language in the other format.
         """
         check_output(output)
         reason = self._protected(output, inputs, translations_are_inputs)
@@ -227,9 +229,26 @@ class Project:
                 return "the translation memory"
         if any(_same(output, glossary) for glossary in self.glossaries):
             return "a glossary of the project"
-        if translations_are_inputs and _inside(output, self.locales) and output.suffix.lower() in _TRANSLATION_SUFFIXES:
-            return "a translation file (a reviewer's work)"
+        if _inside(output, self.locales) and output.suffix.lower() in _TRANSLATION_SUFFIXES:
+            if translations_are_inputs:
+                return "a translation file (a reviewer's work)"
+            if not any(_same(output.with_suffix(""), item.with_suffix("")) for item in inputs):
+                return "another article's or language's translation file (a reviewer's work)"
+        if self._translated_article(output):
+            return "an article of the project that has translations"
         return None
+
+    def _translated_article(self, path: Path) -> bool:
+        """Whether *path* is an article of the project with a PO or XLIFF file in some language."""
+        from .formats import SUFFIXES
+
+        if not path.is_file() or path.suffix.lower() not in SUFFIXES or _inside(path, self.localized) or not self.locales.is_dir():
+            return False
+        try:
+            candidates = [self.translation_file(path, lang.name, fmt) for lang in self.locales.iterdir() for fmt in FORMATS]
+        except (UsageError, OSError):
+            return False  # outside the articles folder: not an article of this project
+        return any(candidate.is_file() for candidate in candidates)
 
     def refuse_shared_outputs(self, articles: Sequence[Path], target_langs: Sequence[str]) -> dict[Path, str]:
         """Articles that would share a translation file with another one, each with the message naming both."""

@@ -147,7 +147,7 @@ _WAIT = typer.Option(0.0, "--wait", min=0, help="If another run holds the projec
 
 @app.command()
 def translate(
-    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html)."),
+    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html, .json ninjs items, .docx)."),
     to: Optional[str] = _TO,
     source: Optional[str] = _FROM,
     from_force: bool = _FROM_FORCE,
@@ -308,7 +308,7 @@ def watch(
     file_format: str = _FORMAT,
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="MT batches translated in parallel (CTranslate2 inter_threads)."),
     tm: Optional[str] = _TM,
-    ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install 'transflow[ray]'), connected once for the life of the watch."),
+    ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install -e '.[ray]' in transflow's folder), connected once for the life of the watch."),
     ray_address: Optional[str] = typer.Option(
         None, "--ray-address", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
     ),

@@ -8,7 +8,8 @@ from lxml import etree
 
 from conftest import SCHEMAS
 from transflow.document import State
-from transflow.exchange import xliff
+from transflow.errors import TransflowError
+from transflow.exchange import read as read_catalog, xliff
 
 LANGS = {"asean-japan.txt": "en", "mekong-summit.md": "en", "hoi-nghi-asean.txt": "vi", "asean-nihon.txt": "ja"}
 NEWSROOM = Path(__file__).resolve().parent.parent / "glossaries" / "newsroom.csv"
@@ -178,3 +179,40 @@ def test_format_errors(project, cli):
     assert result.code == 2
     Path("notxliff.xlf").write_text("<root/>")
     assert cli("convert", "notxliff.xlf", "x.po").code == 1
+
+
+def _xliff20(tmp_path, body: str, file: bool = True) -> Path:
+    path = tmp_path / "a.xlf"
+    inner = f'<file id="f1" original="a.txt">{body}</file>' if file else body
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="vi">{inner}</xliff>\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("states, expected", [(("translated", "final"), State.REVIEWED), (("final", "final"), State.SIGNED_OFF), (("final", "initial"), State.DRAFT)])
+def test_an_xliff2_unit_a_cat_tool_split_into_segments_reads_as_one_sentence(tmp_path, states, expected):
+    first, second = states
+    path = _xliff20(
+        tmp_path,
+        f'<unit id="u1"><segment id="s1" state="{first}"><source>The ministers met.</source><target>Các bộ trưởng đã gặp nhau.</target></segment>'
+        '<ignorable><source> </source><target> </target></ignorable>'
+        f'<segment id="s2" state="{second}"><source>They agreed.</source><target>Họ đã đồng ý.</target></segment></unit>',
+    )
+    catalog, problems = read_catalog(path)
+    assert problems == [] and len(catalog.units) == 1
+    unit = catalog.units[0]
+    assert (unit.source, unit.target, unit.state) == ("The ministers met. They agreed.", "Các bộ trưởng đã gặp nhau. Họ đã đồng ý.", expected)
+
+
+@pytest.mark.parametrize("state, substate, expected", [("translated", None, State.REVIEWED), ("reviewed", None, State.REVIEWED), ("final", None, State.SIGNED_OFF), ("initial", None, State.DRAFT), ("translated", "poedit:fuzzy", State.DRAFT)])
+def test_xliff2_states_from_other_tools(tmp_path, state, substate, expected):
+    sub = f' subState="{substate}"' if substate else ""
+    path = _xliff20(tmp_path, f'<unit id="u1"><segment state="{state}"{sub}><source>Other news</source><target>Tin khác</target></segment></unit>')
+    catalog, _ = read_catalog(path)
+    assert [(u.source, u.target, u.state) for u in catalog.units] == [("Other news", "Tin khác", expected)]
+
+
+def test_an_xliff2_file_without_a_file_element_is_one_line(tmp_path):
+    path = _xliff20(tmp_path, "", file=False)
+    with pytest.raises(TransflowError) as refused:
+        read_catalog(path)
+    assert "has no <file> element" in str(refused.value) and "\n" not in str(refused.value)

@@ -561,14 +561,19 @@ def _read12(root: etree._Element, path: Path, ns: str = XLIFF12) -> tuple[Catalo
 
 
 def _read20(root: etree._Element, path: Path) -> tuple[Catalog, list[str]]:
+    if not any(local_name(e) == "file" for e in root):
+        raise TransflowError(f"{path}: the XLIFF file has no <file> element; export it again")
     catalog = Catalog([], languages.base(root.get("srcLang")), languages.base(root.get("trgLang")))
     problems: list[str] = []
     seen: dict[tuple[bool, str | None, str], Unit] = {}
     for element in root.iter(f"{{{XLIFF20}}}unit"):
         data = {d.get("id"): "".join(d.itertext()) for d in element.iter(f"{{{XLIFF20}}}data")}
-        segments = list(element.iter(f"{{{XLIFF20}}}segment"))
-        source = _join([_rebuild(s.find(f"{{{XLIFF20}}}source"), data) for s in segments])
-        target = _join([_rebuild(s.find(f"{{{XLIFF20}}}target"), data) for s in segments])
+        # A CAT tool that split the unit keeps the text between its segments (the spaces) in <ignorable>.
+        parts = [e for e in element if local_name(e) in ("segment", "ignorable")]
+        segments = [e for e in parts if local_name(e) == "segment"]
+        translated = any(s.find(f"{{{XLIFF20}}}target") is not None for s in segments)
+        source = _join([_rebuild(p.find(f"{{{XLIFF20}}}source"), data) for p in parts])
+        target = _join([_rebuild(_target20(p, translated), data) for p in parts])
         unit = Unit(source.text, target.text, line=element.sourceline)
         for note in element.iter(f"{{{XLIFF20}}}note"):
             category, text = note.get("category"), note.text or ""
@@ -614,6 +619,14 @@ def _replace(catalog: Catalog, old: Unit, new: Unit) -> Unit:
     units = catalog.obsolete if old in catalog.obsolete else catalog.units
     units[units.index(old)] = new
     return new
+
+
+def _target20(part: etree._Element, translated: bool) -> etree._Element | None:
+    """A part's target; an <ignorable> without one stands as its source in a translated unit (the space between sentences)."""
+    found = part.find(f"{{{XLIFF20}}}target")
+    if found is None and translated and local_name(part) == "ignorable":
+        return part.find(f"{{{XLIFF20}}}source")
+    return found
 
 
 def _state20(unit: Unit, segments: list[etree._Element]) -> State:

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from transflow import config
 from transflow.document import Origin, State, Unit
-from transflow.exchange import Catalog, read, write
+from transflow.exchange import Catalog, read, tmx, write
 from transflow.figures import DATE, MONEY, NUMBER, PERCENT, Figure, same
 from transflow.figures.recognise import find
+from transflow.memory import TMUnit
 
 # Newsroom text: Latin with Vietnamese diacritics, Japanese, digits, punctuation, quotes and backslashes.
 TEXT = st.text(
@@ -81,3 +82,18 @@ def test_a_figure_rendered_in_house_style_is_recognised_as_the_same_value(lang, 
     assert found[0].kind == figure.kind and all(any(same(w, f) for f in found[0].keys()) for w in figure.keys()), (written, found[0])
     if figure.kind == MONEY:
         assert found[0].currency == figure.currency, (written, found[0])
+
+
+TM_UNITS = st.lists(
+    st.builds(lambda s, t, o, a, p, n: TMUnit("en", "vi", s, t, o, a, p, n), TEXT, TEXT, st.sampled_from(["human", "mt"]), TEXT | st.just(""), TEXT | st.just(""), TEXT | st.just("")),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(units=TM_UNITS)
+def test_every_tm_unit_survives_tmx_export_and_import(units):
+    path = CASE[-1] / "tm.tmx"
+    assert tmx.write(path, units, "en", "vi") == len(units)
+    assert tmx.read(path) == units

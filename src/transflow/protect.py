@@ -147,8 +147,9 @@ def restore(protected: Protected, output: str, spaced: bool = False) -> str | No
             pieces.append(" ")
         pieces.append(replacement)
         cursor = match.end()
-        if spaced and term and replacement[-1:].isalnum() and output[cursor : cursor + 1].isalnum():
-            pieces.append(" ")
+        follows_word = output[cursor : cursor + 1].isalnum() and not protected.form.pattern().match(output, cursor)
+        if spaced and term and replacement[-1:].isalnum() and follows_word:
+            pieces.append(" ")  # a placeholder next (ZX2Q is letters too) decides its own spacing
         if protected.tight_after[n]:
             while cursor < len(output) and output[cursor] == " ":
                 cursor += 1

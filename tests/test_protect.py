@@ -111,3 +111,17 @@ def test_codes_that_cannot_be_placed_are_flagged_not_silently_lost():
     draft([unit], {}, DroppingEngine(), "en", "vi")
     assert unit.target == "Bản dịch không có mã." and unit.fuzzy
     assert CODES_LOST in unit.problems
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.template)
+def test_a_term_before_a_code_gets_no_space_in_any_form(form):
+    """In a spaced target a term never touches a word, but the next placeholder (ZX2Q is letters too)
+    is a code, not a word: 'tiểu vùng Mekong*;' must not become 'tiểu vùng Mekong *;'."""
+    from transflow.glossary.enforce import TermSpan
+
+    text = "energy in the *Mekong sub-region*;"
+    codes = codes_for(text, ("*", CodeKind.OPEN, 0), ("*", CodeKind.CLOSE, 0))
+    start = text.index("Mekong")
+    term = TermSpan(start, start + len("Mekong sub-region"), "tiểu vùng Mekong", ())
+    prepared = protect(text, codes, form, [term])
+    assert restore(prepared, prepared.text, spaced=True) == "energy in the *tiểu vùng Mekong*;"

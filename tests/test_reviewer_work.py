@@ -229,9 +229,9 @@ def test_a_context_entry_saved_during_the_run_does_not_replace_the_sentences_ent
     assert cli("translate", TXT, *NONE).code == 0
     real = workflow.machine_translate
 
-    def save_during_mt(drafts, engine):
+    def save_during_mt(drafts, engine, *learning):
         add_alternative("Other news", "Tin khác", "Tin tức khác")
-        real(drafts, engine)
+        real(drafts, engine, *learning)
 
     monkeypatch.setattr(workflow, "machine_translate", save_during_mt)
     assert cli("translate", TXT, *NONE).code == 0

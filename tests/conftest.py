@@ -608,3 +608,21 @@ def poedit_items(path: Path) -> list[PoeditItem]:
             comments += ([""] if comments else []) + [note.text or ""]
         items.append(PoeditItem(shown, translation, comments, fuzzy, [p for p, _ in substitutions]))
     return items
+
+
+def poedit_mark_xliff(unit, version: str, done: bool) -> None:
+    """The state Poedit writes on an XLIFF unit whose translation it saved: 1.2 ``state`` on the target
+    (``translated`` or ``needs-l10n``, its qualifier dropped), 2.0 ``state="translated"`` on the segment with
+    ``subState="poedit:fuzzy"`` while it needs work."""
+    namespace = unit.tag.split("}")[0][1:]
+    if version == "1.2":
+        target = unit.find(f"{{{namespace}}}target")
+        target.attrib.pop("state-qualifier", None)
+        target.set("state", "translated" if done else "needs-l10n")
+        return
+    segment = unit.find(f"{{{namespace}}}segment")
+    segment.set("state", "translated")
+    if done:
+        segment.attrib.pop("subState", None)
+    else:
+        segment.set("subState", "poedit:fuzzy")

@@ -20,6 +20,7 @@ import polib
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 
+from conftest import poedit_mark_xliff
 from transflow import exchange
 from transflow.batch import run_batch
 from transflow.engines import Scored, Translation
@@ -164,15 +165,11 @@ def _save_xliff(path: Path, fmt: str, pick: int, words: str, codes: str, done: b
         target.text = f"{words} " + "".join(source.itertext())
     elif words:
         target.text = f"{words} __" + "".join(source.itertext()) + "__"
-    if fmt == "xliff":
+    if words:
+        poedit_mark_xliff(unit, "1.2" if fmt == "xliff" else "2.0", done)
+    elif fmt == "xliff":
         target.attrib.pop("state-qualifier", None)
-        target.set("state", ("translated" if done else "needs-l10n") if words else "needs-translation")
-    elif words:
-        holder.set("state", "translated")
-        if done:
-            holder.attrib.pop("subState", None)
-        else:
-            holder.set("subState", "poedit:fuzzy")
+        target.set("state", "needs-translation")
     else:
         holder.attrib.pop("state", None)
         holder.attrib.pop("subState", None)

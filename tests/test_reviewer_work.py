@@ -16,7 +16,7 @@ import polib
 import pytest
 from lxml import etree
 
-from conftest import msgfmt_check
+from conftest import msgfmt_check, poedit_mark_xliff
 from transflow.document import CODES_DAMAGED
 from transflow.engines import Scored, Translation
 from transflow.exchange import read as read_catalog, xliff
@@ -44,8 +44,6 @@ def reviewer_saves(path: Path, version: str, words: str, done: bool = True) -> N
         for child in list(target):
             target.remove(child)
         target.text = words
-        target.attrib.pop("state-qualifier", None)
-        target.set("state", "translated" if done else "needs-l10n")
     else:
         segment = unit.find(f"{{{ns}}}segment")
         target = segment.find(f"{{{ns}}}target")
@@ -54,11 +52,7 @@ def reviewer_saves(path: Path, version: str, words: str, done: bool = True) -> N
         for child in list(target):
             target.remove(child)
         target.text = words
-        segment.set("state", "translated")
-        if done:
-            segment.attrib.pop("subState", None)
-        else:
-            segment.set("subState", "poedit:fuzzy")
+    poedit_mark_xliff(unit, version, done)
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from conftest import poedit_mark_xliff
 from transflow.detect import detect
 from transflow.exchange import tmx
 from transflow.risk import RiskSettings, Signals, assess
@@ -141,18 +142,10 @@ def _poedit_review(path: Path, fmt: str) -> None:
             for child in list(target):
                 target.remove(child)
             target.text = text
-        done = source in (REWRITTEN, APPROVED, REVISED)
         if fmt == "xliff":
-            target.attrib.pop("state-qualifier", None)
-            if source in (REWRITTEN, APPROVED, REVISED, NEEDS_WORK):
-                target.set("state", "translated" if done else "needs-l10n")
-        elif source in (REWRITTEN, APPROVED, REVISED, NEEDS_WORK):
-            segment = unit.find("x:segment", ns)
-            segment.set("state", "translated")
-            if done:
-                segment.attrib.pop("subState", None)
-            else:
-                segment.set("subState", "poedit:fuzzy")
+            target.attrib.pop("state-qualifier", None)  # Poedit's save drops it from every unit
+        if source in (REWRITTEN, APPROVED, REVISED, NEEDS_WORK):
+            poedit_mark_xliff(unit, "1.2" if fmt == "xliff" else "2.0", done=source != NEEDS_WORK)
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
 
 

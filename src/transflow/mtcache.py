@@ -145,13 +145,7 @@ class Drafts:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.path), timeout=60)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_DRAFTS)
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
+        db = _connect(self.path, _DRAFTS, timeout=60)
         self._inode = _inode(self.path)
         return db
 
@@ -202,6 +196,18 @@ class Drafts:
         return self._safely(read)
 
 
+def _connect(path: Path, schema: str, timeout: float) -> sqlite3.Connection:
+    """A WAL connection to the cache file with *schema*'s table in place; a damaged file raises, closed."""
+    db = sqlite3.connect(str(path), timeout=timeout)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(schema)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
 def _inode(path: Path) -> int | None:
     try:
         return path.stat().st_ino
@@ -231,14 +237,7 @@ class FormHistory:
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(str(self.path), timeout=10)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_FORMS)
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        return _connect(self.path, _FORMS, timeout=10)
 
     def load(self, origin: str, source: str, target: str) -> dict[str, Record]:
         try:

@@ -140,3 +140,24 @@ def test_an_xliff_draft_poedit_saved_as_needs_work_keeps_the_reviewers_text(proj
         again = etree.parse(str(xlf))
         unit = next(u for u in again.iter(f"{XLIFF}trans-unit") if u.findtext(f"{XLIFF}source") == OLD)
         assert unit.findtext(f"{XLIFF}target") == OWN_WORDS and unit.get("approved") != "yes"
+
+
+@pytest.mark.parametrize("drafts", [(), ("--include-fuzzy",)])
+def test_a_revised_sentence_is_never_built_from_the_old_translation(reviewed_then_revised, drafts):
+    """The old sentence's translation is a suggestion for the reviewer, not the new sentence's translation:
+    the build keeps the source, names the sentence, and counts it as untranslated against the threshold."""
+    cli = reviewed_then_revised
+    cli("translate", ARTICLE, *NONE)
+    for entry in (po := polib.pofile(str(PO))):
+        if entry.msgid != REVISED and not entry.fuzzy and not entry.msgstr:
+            entry.msgstr = entry.msgid  # every other sentence reviewed
+    po.save()
+    built = cli("build", ARTICLE, "--lang", "vi", *drafts)
+    assert built.code == 0, built.stderr
+    text = Path("localized/vi/asean-japan.txt").read_text(encoding="utf-8")
+    assert REVIEWED not in text and REVISED in text
+    assert "the sentence changed since it was translated" in built.stderr and REVISED[:40] in built.stderr
+    total = len([e for e in polib.pofile(str(PO)) if not e.obsolete])
+    assert f"{total - 1}/{total} segments translated" in built.stdout
+    refused = cli("build", ARTICLE, "--lang", "vi", "--min-translated", "100", *drafts)
+    assert refused.code == 1 and "below 100%" in refused.stderr

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import markup
-from .document import Block, Document, Segment, Unit
+from .document import Block, Document, Segment, State, Unit
 from .errors import TransflowError
 from .segment import rejoin
 
@@ -19,6 +19,8 @@ from .segment import rejoin
 UNTRANSLATED = "untranslated"
 NEEDS_REVIEW = "fuzzy, not reviewed yet (--include-fuzzy builds drafts)"
 CODES_DAMAGED = "marked done, but its inline codes are damaged (fix the tags)"
+SOURCE_CHANGED = "untranslated: the sentence changed since it was translated; review the old translation offered in the PO/XLIFF"
+TM_SUGGESTION = "untranslated: only a fuzzy TM match of another sentence; review it in the PO/XLIFF"
 
 
 @dataclass
@@ -52,14 +54,14 @@ def build(
         counted.add(seg.text)
         result.total += first
         unit = units.get(seg.text)
-        if unit is not None and unit.target and (include_fuzzy or not unit.fuzzy):
+        if unit is not None and unit.target and buildable(unit, include_fuzzy):
             result.translated += first
             try:
                 return markup.safe_target(seg, unit.target)
             except markup.MarkupError as err:
                 raise refusal(origin, seg.block.line, seg.text, err) from None
         if first:
-            result.missing.append((seg.block.line, seg.text, NEEDS_REVIEW if unit is not None and unit.target else UNTRANSLATED))
+            result.missing.append((seg.block.line, seg.text, unbuilt(unit)))
         return seg.text
 
     def render(block: Block) -> str:
@@ -74,6 +76,24 @@ def build(
 
     result.text = doc.render(render)
     return result
+
+
+def buildable(unit: Unit, include_fuzzy: bool) -> bool:
+    """Whether *unit*'s target may stand for its sentence: reviewed, or a draft of this very sentence
+    when drafts are asked for. A translation of another text (the sentence before a revision, a fuzzy
+    TM match) never does: a reader would get a sentence the article no longer says."""
+    return bool(unit.target) and not unit.state.of_another_text and (include_fuzzy or not unit.fuzzy)
+
+
+def unbuilt(unit: Unit | None) -> str:
+    """Why a sentence with *unit* (or none) was left in the source language."""
+    if unit is None or not unit.target:
+        return UNTRANSLATED
+    if unit.state is State.REVISED:
+        return SOURCE_CHANGED
+    if unit.state is State.SUGGESTED:
+        return TM_SUGGESTION
+    return NEEDS_REVIEW
 
 
 def refusal(origin: str, line: int, text: str, err: markup.MarkupError) -> TransflowError:

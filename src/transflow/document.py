@@ -262,6 +262,12 @@ class State(str, Enum):
     def done(self) -> bool:
         return self in (State.REVIEWED, State.SIGNED_OFF)
 
+    @property
+    def of_another_text(self) -> bool:
+        """The target translates another sentence (an earlier version of it, a fuzzy TM match):
+        a suggestion for the reviewer, never built as this sentence's translation, not even as a draft."""
+        return self in (State.SUGGESTED, State.REVISED)
+
 
 @dataclass(frozen=True)
 class UnitProblem:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import engines, languages, markup
-from .build import CODES_DAMAGED as DAMAGED, BuildResult, build, refusal
+from .build import CODES_DAMAGED as DAMAGED, BuildResult, build, buildable, refusal
 from .document import CODES_DAMAGED, Document, Origin, Segment, State, Unit
 from .draft import Draft, collect_units, machine_translate, prepare
 from .config import Config
@@ -421,7 +421,7 @@ def publish(
     built = build_article(article, translations, target_lang, options.default_source_lang, options.include_fuzzy)
     result = built.result
     name = relative_path(translations)
-    used = [u for u in built.units.values() if u.target and (options.include_fuzzy or not u.fuzzy)]
+    used = [u for u in built.units.values() if buildable(u, options.include_fuzzy)]
     context = qa_context(built.source_lang, target_lang, options.glossary, options.order_rules)
     problems = qa.run(used, name, context, options.qa_disabled)
     problems += qa.consistency([(name, target_lang, used)], options.qa_disabled)

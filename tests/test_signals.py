@@ -10,7 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import poedit_mark_xliff
+from conftest import poedit_mark_xliff, table_rows
 from transflow.detect import detect
 from transflow.exchange import tmx
 from transflow.risk import RiskSettings, Signals, assess
@@ -71,6 +71,38 @@ def test_status_review_refuses_a_file_holding_another_articles_translations(proj
     Path("locales/vi/asean-japan.po").unlink()
     loads = json.loads(cli("status", "--review", "--json").stdout)
     assert [load["article"] for load in loads] == ["mekong-summit"]
+
+
+@pytest.mark.parametrize("view", [(), ("--review",)])
+def test_status_shows_every_other_article_beside_a_damaged_file(project, cli, installed_models, view):
+    assert cli("translate", ARTICLE, "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none").code == 0
+    Path("locales/vi/asean-japan.po").write_text('msgid "x"\nmsgstr "unterminated\n', encoding="utf-8")
+    result = cli("status", *view)
+    assert result.code == 1
+    rows = {row[0]: row for row in table_rows(result.stdout)}
+    assert set(rows) == {"mekong-summit", "asean-japan (unreadable)"}
+    assert set(rows["asean-japan (unreadable)"][2:]) == {"—"}
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("transflow: error: locales/vi/asean-japan.po:2: malformed PO file") and "msgfmt --check" in line
+    as_json = cli("status", "--json", *view)
+    assert as_json.code == 1
+    by_article = {row["article"]: row for row in json.loads(as_json.stdout)}
+    assert by_article["asean-japan"]["error"].startswith("locales/vi/asean-japan.po:2:") and not by_article["mekong-summit"]["error"]
+
+
+@pytest.mark.parametrize("view", [(), ("--review",)])
+def test_status_marks_an_article_whose_source_was_deleted(project, cli, installed_models, view):
+    assert cli("translate", ARTICLE, "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none").code == 0
+    Path("sample_articles/asean-japan.txt").unlink()
+    result = cli("status", *view)
+    assert result.code == 0, result.stderr
+    assert {row[0] for row in table_rows(result.stdout)} == {"mekong-summit", "asean-japan (source missing)"}
+    assert (
+        "asean-japan (vi): source sample_articles/asean-japan.txt is missing; restore it, "
+        "or if the article was withdrawn delete locales/vi/asean-japan.po"
+    ) in " ".join(result.stdout.split())
+    rows = {row["article"]: row for row in json.loads(cli("status", "--json", *view).stdout)}
+    assert (rows["asean-japan"]["source_missing"], rows["mekong-summit"]["source_missing"]) == ("sample_articles/asean-japan.txt", "")
 
 
 def test_a_japanese_sentence_is_long_by_its_characters_not_words():

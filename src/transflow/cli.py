@@ -442,29 +442,58 @@ def status(
         loads = project_review(project, articles, targets, cfg.source, cfg.risk)
         if as_json:
             out.print_json(json.dumps([load.as_dict() for load in loads], ensure_ascii=False))
-            return
-        table = Table("article", "language", "high risk", "medium", "low", "untranslated", "words left", "weighted work")
-        for load in loads:
-            table.add_row(load.article, load.language, *(str(v) for v in (load.high, load.medium, load.low, load.untranslated, load.words_left)), f"{load.work:g}")
-        out.print(table)
+        else:
+            table = Table("article", "language", "high risk", "medium", "low", "untranslated", "words left", "weighted work")
+            for load in loads:
+                counts = (load.high, load.medium, load.low, load.untranslated, load.words_left, load.work)
+                table.add_row(_status_name(load), load.language, *_status_cells(load, [f"{v:g}" for v in counts]))
+            out.print(table)
+        _status_notes(project, loads, as_json)
         return
     rows = project_status(project, articles, targets, cfg.source)
     if as_json:
         out.print_json(json.dumps([row.as_dict() for row in rows], ensure_ascii=False))
-        return
-    table = Table("article", "language", "translated", "fuzzy", "untranslated", "words translated", "words fuzzy", "words untranslated")
-    for row in rows:
-        table.add_row(row.article, row.language, *(str(v) for v in (row.translated, row.fuzzy, row.untranslated, row.translated_words, row.fuzzy_words, row.untranslated_words)))
-    out.print(table)
-    for row in rows:
-        if row.codes_damaged:
-            out.print(
-                f"{row.file}: {row.codes_damaged} marked done but counted as fuzzy: their inline codes are damaged "
-                "(Poedit counts them done); fix the tags in your editor",
-                markup=False,
-            )
-    if watch_state:
-        out.print("\n".join(watchstate.summary(watch_state)), markup=False)
+    else:
+        table = Table("article", "language", "translated", "fuzzy", "untranslated", "words translated", "words fuzzy", "words untranslated")
+        for row in rows:
+            counts = (row.translated, row.fuzzy, row.untranslated, row.translated_words, row.fuzzy_words, row.untranslated_words)
+            table.add_row(_status_name(row), row.language, *_status_cells(row, [str(v) for v in counts]))
+        out.print(table)
+        for row in rows:
+            if row.codes_damaged:
+                out.print(
+                    f"{row.file}: {row.codes_damaged} marked done but counted as fuzzy: their inline codes are damaged "
+                    "(Poedit counts them done); fix the tags in your editor",
+                    markup=False,
+                )
+        if watch_state:
+            out.print("\n".join(watchstate.summary(watch_state)), markup=False)
+    _status_notes(project, rows, as_json)
+
+
+def _status_name(row) -> str:
+    """The article cell: marked when the row is not an ordinary article."""
+    return f"{row.article} (unreadable)" if row.error else f"{row.article} (source missing)" if row.source_missing else row.article
+
+
+def _status_cells(row, cells: list[str]) -> list[str]:
+    return ["—"] * len(cells) if row.error else cells
+
+
+def _status_notes(project, rows, as_json: bool) -> None:
+    """After the table: how to clean up after a withdrawn article; each unreadable file as its one-line
+    error (what is wrong, how to fix it), and exit 1 once every other row was shown."""
+    from .status import cleanup_advice
+
+    if not as_json:
+        for row in rows:
+            if row.source_missing and not row.error:
+                out.print(cleanup_advice(project, row), markup=False)
+    broken = [row for row in rows if row.error]
+    for row in broken:
+        err.print(f"transflow: error: {row.error}", markup=False)
+    if broken:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 from pathlib import Path
 
 from . import exchange
@@ -24,6 +25,7 @@ from .risk import LOW, RiskSettings
 from .textio import relative_path
 
 _WORD = re.compile(r"\w+")
+T = TypeVar("T")
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Status:
     untranslated_words: int = 0
     # Units the file marks done (Poedit counts them) whose inline codes were damaged: counted as fuzzy, never built.
     codes_damaged: int = 0
+    source_missing: str = ""  # the article the file translates, when that file is gone
+    error: str = ""  # why the file could not be read (the row counts nothing)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -49,6 +53,23 @@ def words(text: str, lang: str) -> int:
     if spaced(lang):
         return len(_WORD.findall(plain))
     return sum(1 for ch in plain if ch.isalnum())
+
+
+def missing_source(project: Project, catalog: Catalog) -> str:
+    """The article *catalog* translates (its ``#:`` references), when no such file exists any more; else ""."""
+    owners = sorted({reference for unit in catalog.units for reference, _ in unit.occurrences})
+    if owners and not any((project.root / reference).exists() for reference in owners):
+        return owners[0]
+    return ""
+
+
+def cleanup_advice(project: Project, row: Status | ReviewLoad) -> str:
+    """One line for a row whose article is gone: what is left of it and how to clean up."""
+    built = project.built_article(project.root / row.source_missing, row.language)
+    return (
+        f"{row.article} ({row.language}): source {row.source_missing} is missing; restore it, or if the article was withdrawn "
+        f"delete {relative_path(Path(row.file))}" + (f" and {relative_path(built)}" if built.exists() else "")
+    )
 
 
 def _owned(project: Project, name: str, path: Path) -> Catalog:
@@ -80,12 +101,28 @@ def article_status(article: str, language: str, path: Path, default_source_lang:
         units.translated, units.fuzzy, units.untranslated,
         source_words.translated, source_words.fuzzy, source_words.untranslated,
         sum(unit.has_problem(CODES_DAMAGED) for unit in catalog.units),
+        missing_source(project, catalog),
     )
 
 
 def project_status(project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str) -> list[Status]:
-    """Status rows for *articles* (default: every translation file of the project), per language."""
-    return [article_status(name, lang, path, default_source_lang, project) for name, lang, path in _files(project, articles, langs)]
+    """Status rows for *articles* (default: every translation file of the project), per language.
+
+    A file that cannot be read is one row carrying its error, so one damaged
+    file never hides the others."""
+    return [
+        _or_error(lambda: article_status(name, lang, path, default_source_lang, project), Status(name, lang, str(path)))
+        for name, lang, path in _files(project, articles, langs)
+    ]
+
+
+def _or_error(count: Callable[[], T], empty: T) -> T:
+    """*count*'s row, or *empty* carrying the one-line error that kept the file from being read."""
+    try:
+        return count()
+    except TransflowError as err:
+        empty.error = str(err)  # type: ignore[attr-defined]
+        return empty
 
 
 def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[str]) -> list[tuple[str, str, Path]]:
@@ -97,7 +134,7 @@ def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[st
             (project.mirrored(article).with_suffix("").as_posix(), lang, path)
             for article in articles
             for lang in langs
-            if (path := project.owned_translation(article, lang)) is not None
+            if (path := project.existing_translation(article, lang)) is not None  # read (and checked) per row
         ]
     return found
 
@@ -115,6 +152,8 @@ class ReviewLoad:
     untranslated: int = 0
     words_left: int = 0
     work: float = 0.0
+    source_missing: str = ""
+    error: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -124,7 +163,7 @@ def review_load(article: str, language: str, path: Path, default_source: str, ri
     """Every entry not yet reviewed, counted by its risk level (a draft without one is low) and weighted per word."""
     catalog = _owned(project, article, path)
     source = catalog.source_language or default_source
-    load = ReviewLoad(article, language, str(path))
+    load = ReviewLoad(article, language, str(path), source_missing=missing_source(project, catalog))
     for unit in catalog.units:
         if unit.reviewed:
             continue
@@ -141,6 +180,9 @@ def project_review(
     project: Project, articles: Sequence[Path] | None, langs: Sequence[str], default_source_lang: str, risk: RiskSettings
 ) -> list[ReviewLoad]:
     """Review work left per article and language, high-risk drafts first, then the most weighted work."""
-    loads = [review_load(name, lang, path, default_source_lang, risk, project) for name, lang, path in _files(project, articles, langs)]
+    loads = [
+        _or_error(lambda: review_load(name, lang, path, default_source_lang, risk, project), ReviewLoad(name, lang, str(path)))
+        for name, lang, path in _files(project, articles, langs)
+    ]
     return sorted(loads, key=lambda load: (-load.high, -load.work, -load.medium, load.article, load.language))
 

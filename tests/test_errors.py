@@ -25,7 +25,7 @@ def write(path: str, data: bytes) -> Path:
 
 
 CASES = {
-    "unknown language": (lambda: ["sample_articles/asean-japan.txt", "--to", "xx"], 2, "unknown language code 'xx'"),
+    "unknown language": (lambda: ["sample_articles/asean-japan.txt", "--to", "xx"], 2, "unknown language 'xx'; the supported languages are en, vi, ja"),
     "only the source language": (lambda: ["sample_articles/asean-japan.txt", "--to", "en"], 2, "nothing to translate: sample_articles/asean-japan.txt is en"),
     "--from contradicts the text": (lambda: ["sample_articles/hoi-nghi-asean.txt", "--from", "en", "--to", "ja"], 2, "is written in Vietnamese (vi"),
     "missing file": (lambda: ["nope.txt", "--to", "vi"], 2, "nope.txt: no such file"),

@@ -184,3 +184,26 @@ def test_an_undetectable_article_takes_the_project_language(project, cli, instal
     Path("numbers.txt").write_text("ASEAN 2026\n\nTTXVN\n", encoding="utf-8")
     assert cli(command, "numbers.txt").code == 0
     assert polib.pofile("locales/en/numbers.po").metadata["X-Source-Language"] == "vi"
+
+
+def test_a_region_or_case_variant_of_a_language_is_that_language(project, cli, installed_models):
+    """vi-VN, ja-JP, EN and en-US (as editors and CMSs write them) name vi, ja and en: the same files, no locales/vi_VN."""
+    assert cli("translate", "sample_articles/asean-japan.txt", "--to", "vi-VN,JA_jp", "--from", "EN").code == 0
+    assert sorted(p.name for p in Path("locales").iterdir()) == ["ja", "vi"]
+    assert polib.pofile("locales/vi/asean-japan.po").metadata["Language"] == "vi"
+    assert cli("translate", "sample_articles/hoi-nghi-asean.txt", "--to", "en-US").code == 0
+    assert Path("locales/en/hoi-nghi-asean.po").is_file()
+    built = cli("build", "sample_articles/asean-japan.txt", "--lang", "vi-VN", "--include-fuzzy")
+    assert built.code == 0, built.stderr
+    assert Path("localized/vi/asean-japan.txt").is_file()
+    rows = json.loads(cli("status", "--lang", "VI", "--json").stdout)
+    assert [(row["article"], row["language"]) for row in rows] == [("asean-japan", "vi")]
+
+
+@pytest.mark.parametrize("tag", ["xx", "i-klingon", "vi--"])
+def test_an_unknown_language_is_one_line_naming_the_supported_ones(project, cli, tag):
+    for args in (("translate", "sample_articles/asean-japan.txt", "--to", tag), ("status", "--lang", tag)):
+        result = cli(*args)
+        assert result.code == 2
+        [line] = result.stderr.strip().splitlines()
+        assert f"unknown language {tag!r}; the supported languages are en, vi, ja" in line

@@ -5,12 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import parse_locale
 from babel.messages.plurals import get_plural
 
 from .errors import UsageError
 
 # Scripts written without spaces between sentences (or words).
 _UNSPACED = {"ja", "zh", "th", "lo", "km", "my"}
+# The newsroom's languages: house styles, sentence rules and detection exist for these.
+SUPPORTED = ("en", "vi", "ja")
 
 
 @lru_cache(maxsize=None)
@@ -23,8 +26,21 @@ def locale(code: str) -> Locale:
 
 
 def check(code: str) -> str:
-    """Validate *code* and return it in canonical form (``pt_BR`` style)."""
-    return str(locale(code.strip()))
+    """The language a tag names, as transflow names languages: ``vi-VN``, ``ja_JP``, ``EN``, ``en-US`` → ``vi``, ``ja``, ``en``.
+
+    Files, folders, models and house styles are per language, so a region,
+    script or case variant (BCP 47 with ``-`` or POSIX with ``_``) is its
+    language; a variant must not make a second ``locales/vi_VN/`` beside ``locales/vi/``.
+    """
+    text = code.strip()
+    try:
+        language = parse_locale(text.replace("-", "_"))[0].lower()
+        return Locale(language).language
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise UsageError(
+            f"unknown language {text!r}; the supported languages are {', '.join(SUPPORTED)} "
+            "(a region or case variant such as vi-VN, ja-JP or EN names one of them)"
+        ) from None
 
 
 def parse_list(value: str) -> list[str]:

@@ -120,3 +120,40 @@ def test_build_of_a_folder_is_one_line(project, cli, folder):
     result = cli("build", folder, "--lang", "vi")
     assert result.code == 2 and "is a folder; 'transflow build' takes one article file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_dash_writes_single_file_outputs_to_stdout(translated, cli, installed_models):
+    """build, tm export, convert and glossary suggest take - as standard output (reports go to stderr); no file named - appears."""
+    built = cli("build", "sample_articles/asean-japan.txt", "--lang", "vi", "--min-translated", "0", "-o", "-")
+    assert built.code == 0, built.stderr
+    assert built.stdout.startswith((SAMPLES / "asean-japan.txt").read_text(encoding="utf-8").splitlines()[0])
+    assert "standard output: 0/15 segments translated" in built.stderr
+    exported = cli("tm", "export", "-", "--from", "en", "--to", "vi")
+    assert exported.code == 0 and "<seg>Tin khác</seg>" in exported.stdout and exported.stdout.startswith("<?xml")
+    to_xliff = cli("convert", "locales/vi/asean-japan.po", "-")
+    assert to_xliff.code == 0 and 'target-language="vi"' in to_xliff.stdout and "wrote standard output" in to_xliff.stderr
+    to_po = cli("convert", "locales/vi/asean-japan.xlf", "-")
+    assert to_po.code == 0 and '"Language: vi\\n"' in to_po.stdout
+    suggested = cli("glossary", "suggest", "sample_articles/asean-japan.txt", "-o", "-")
+    assert suggested.code == 0 and suggested.stdout.startswith("en,")
+    assert not Path("-").exists()
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("translate", "sample_articles/asean-japan.txt", "--to", "vi", "--engine", "none", "--out-dir", "-"), "--out-dir -: "),
+        (("batch", "sample_articles", "--to", "vi", "--engine", "none", "--report", "-"), "--report -: "),
+        (("models", "export-bundle", "-"), "OUT_FILE -: "),
+        (("glossary", "convert", "glossary.csv", "-"), "TARGET -: "),
+        (("tm", "stats", "--tm", "-"), "--tm -: "),
+        (("tm", "copy", ".transflow/tm.sqlite", "-"), "DESTINATION -: "),
+        (("demo", "-"), "FOLDER -: "),
+    ],
+)
+def test_dash_is_refused_where_one_stream_makes_no_sense(translated, cli, args, fragment):
+    before = snapshot(translated)
+    result = cli(*args)
+    refused(result, fragment)
+    assert "cannot go to standard output" in result.stderr
+    assert snapshot(translated) == before and not Path("-").exists()

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from . import __version__, config as configuration, engines, languages
 from .errors import DiskFull, TransflowError, UsageError
-from .textio import relative_path, write_atomic, writes_to_stdout
+from .textio import is_stdout, refuse_stdout, relative_path, write_atomic, writes_to_stdout
 
 # rich_markup_mode=None: help texts are plain text, so "[memory] path" and ".[ray]" keep their
 # brackets (rich would read them as markup) and flags show no "<bool>" value.
@@ -129,6 +129,7 @@ def demo(
     """See the workflow offline in a minute: demo models (they copy, not translate) in a throw-away project."""
     from . import demo as demonstration
 
+    refuse_stdout(folder, "FOLDER", "the demo is a project folder", "a new or empty folder")
     demonstration.run(folder, lambda line: out.print(line, markup=False))
 
 
@@ -177,9 +178,10 @@ def _use_tm(location: str | None) -> None:
         state.config.memory = _tm_location(location)
 
 
-def _tm_location(location: str) -> str:
+def _tm_location(location: str, option: str = "--tm") -> str:
     from .memory import is_server, redact
 
+    refuse_stdout(location, option, "the TM is a database", "an SQLite file path or a postgresql:// URL")
     if "://" in location and not is_server(location):
         raise UsageError(f"--tm {redact(location)}: not a TM location transflow knows; give an SQLite file path (e.g. .transflow/tm.sqlite) or a postgresql:// URL")
     return location
@@ -195,6 +197,7 @@ def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jo
     from .project import Project
     from .workflow import Settings
 
+    refuse_stdout(out_dir, "--out-dir", "it takes a folder of PO/XLIFF files, one per article and language", "a folder")
     cfg = state.config
     if from_force and not source:
         raise UsageError("--from-force goes with --from LANG")
@@ -256,6 +259,7 @@ def batch(
     settings = _settings(to, source, from_force, engine, out_dir, glossary, file_format, jobs)
     if device:
         settings = replace(settings, engine={**settings.engine, "device": device})
+    refuse_stdout(report, "--report", "batch prints its progress there")
     if report is not None:
         settings.project.refuse_overwrite(report, articles)
     use_ray = ray or ray_address is not None or state.config.executor == "ray"
@@ -289,6 +293,11 @@ def _expand(patterns: list[str]) -> list[Path]:
     for line in notes:
         err.print(f"note: {line}", markup=False)
     return found
+
+
+def _named(output: Path) -> str:
+    """An output as a report names it: ``-`` is standard output."""
+    return "standard output" if is_stdout(output) else relative_path(output)
 
 
 def _said(output: Path) -> Console:
@@ -546,7 +555,7 @@ def _qa_problems(files: list[Path], glossary: list[Path]):
 @app.command()
 def convert(
     source: Path = typer.Argument(..., help="A PO or XLIFF file."),
-    target: Path = typer.Argument(..., help="The file to write; .po or .xlf/.xliff chooses the format."),
+    target: Path = typer.Argument(..., help="The file to write; .po or .xlf/.xliff chooses the format; - writes the other format to stdout."),
     xliff_version: str = typer.Option("1.2", "--xliff-version", help="XLIFF version to write: 1.2 or 2.0."),
 ) -> None:
     """Convert one article's translations between PO and XLIFF."""
@@ -557,7 +566,7 @@ def convert(
     _project().refuse_overwrite(target, [source], translations_are_inputs=False)
     for problem in convert_file(source, target, "xliff2" if xliff_version == "2.0" else "xliff", state.config):
         err.print(f"warning: {problem}", markup=False)
-    _said(target).print(f"wrote {target}", markup=False)
+    _said(target).print(f"wrote {_named(target)}", markup=False)
 
 
 def _refuse_folders(articles: Sequence[Path], advice: str) -> None:
@@ -574,7 +583,7 @@ def build(
     from_file: Optional[Path] = typer.Option(
         None, "--from", help="Reviewed PO or XLIFF file (default: locales/<lang>/<article>.po)."
     ),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: localized/<lang>/<file name>)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file, or - for stdout (default: localized/<lang>/<file name>)."),
     include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Use machine drafts and other fuzzy entries too."),
     force: bool = typer.Option(False, "--force", help="Build even when QA finds errors (the report is still printed)."),
     min_translated: Optional[float] = typer.Option(
@@ -620,7 +629,7 @@ def build(
     if published.refused:
         raise TransflowError(published.refused)
     _said(out_path).print(
-        f"{relative_path(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%), "
+        f"{_named(out_path)}: {result.translated}/{result.total} segments translated ({result.percent:.0f}%), "
         f"{published.learned} reviewed translations in the TM",
         markup=False,
     )
@@ -742,6 +751,7 @@ def models_export_bundle(out_file: Path = typer.Argument(..., help="The bundle t
     """Pack every installed model into one file to carry to an offline machine."""
     from .bundles import export_bundle
 
+    refuse_stdout(out_file, "OUT_FILE", "a bundle is a zip file to carry to the offline machine")
     _project().refuse_overwrite(out_file)
     packed = export_bundle(out_file)
     _said(out_file).print(f"wrote {len(packed)} models to {out_file}: {', '.join(m.label for m in packed)}", markup=False)
@@ -812,6 +822,7 @@ def glossary_convert(
     """Convert a glossary between CSV/TSV and TBX (v3 is written)."""
     from . import glossary as glossaries
 
+    refuse_stdout(target, "TARGET", "its extension (.csv, .tsv or .tbx) chooses the format")
     _project().refuse_overwrite(target, [source])
     loaded = glossaries.load([source])
     glossaries.write(loaded, target)
@@ -821,7 +832,7 @@ def glossary_convert(
 @glossary_app.command("suggest")
 def glossary_suggest(
     articles: list[str] = typer.Argument(None, help="Articles, folders or globs to look for new names in."),
-    output: Path = typer.Option(..., "-o", "--output", help="The CSV to write (the glossary's own format)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The CSV to write (the glossary's own format), or - for stdout."),
     glossary: list[Path] = _GLOSSARY,
     source: Optional[str] = _FROM,
     to: Optional[str] = _TO,
@@ -844,7 +855,7 @@ def glossary_suggest(
         terminology.write_substitutions(output, found)
         for source_lang, target_lang, item in found:
             said.print(f"{item.source} → {item.reviewed} ({source_lang}→{target_lang}): MT wrote {item.machine!r}, replaced in {item.count} of {item.seen} sentences", markup=False)
-        said.print(f"wrote {len(found)} suggestions learnt from reviews to {output}", markup=False)
+        said.print(f"wrote {len(found)} suggestions learnt from reviews to {_named(output)}", markup=False)
         return
     from .workflow import Article
 
@@ -863,7 +874,7 @@ def glossary_suggest(
         renderings = (candidate.renderings.get(t, "") for t in settings.target_langs)
         table.add_row(candidate.text, candidate.lang, candidate.kind, str(candidate.count), *renderings)
     said.print(table)
-    said.print(f"wrote {len(candidates)} candidate terms not in the glossary to {output}", markup=False)
+    said.print(f"wrote {len(candidates)} candidate terms not in the glossary to {_named(output)}", markup=False)
 
 
 @tm_app.command("import")
@@ -923,7 +934,7 @@ def _import_progress(total: int):
 
 @tm_app.command("export")
 def tm_export(
-    out_file: Path = typer.Argument(..., help="The TMX file to write."),
+    out_file: Path = typer.Argument(..., help="The TMX file to write, or - for stdout."),
     source: str = typer.Option(..., "--from", help="Source language."),
     target: str = typer.Option(..., "--to", help="Target language."),
     tm: Optional[str] = _TM,
@@ -941,7 +952,7 @@ def tm_export(
         if first is None:
             raise TransflowError(f"the TM holds no {source}→{target} translations, so {out_file} was not written; 'transflow tm stats' lists the pairs it has")
         count = write_tmx(out_file, itertools.chain([first], units), source, target)
-    _said(out_file).print(f"wrote {count} {source}→{target} translation units to {out_file}", markup=False)
+    _said(out_file).print(f"wrote {count} {source}→{target} translation units to {_named(out_file)}", markup=False)
 
 
 @tm_app.command("stats")
@@ -997,7 +1008,7 @@ def tm_copy(
     """Copy every unit of one TM into another, e.g. the project's SQLite file into the desk's PostgreSQL database."""
     from .memory import copy, exists, open_memory, redact, same
 
-    source, destination = _tm_location(source), _tm_location(destination)
+    source, destination = _tm_location(source, "SOURCE"), _tm_location(destination, "DESTINATION")
     if not exists(source):
         raise UsageError(f"{redact(source)}: no such translation memory; give an SQLite file or a postgresql:// URL")
     if same(source, destination):

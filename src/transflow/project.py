@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from .errors import TransflowError, UsageError
 from . import exchange
 from .exchange import FORMATS, XLIFF_SUFFIXES, Catalog
-from .textio import check_output, relative_path
+from .textio import check_output, is_stdout, relative_path
 
 _TRANSLATION_SUFFIXES = (".po", *XLIFF_SUFFIXES)
 
@@ -207,6 +207,8 @@ class Project:
         one beside its input: the same article and language in the other format.
         """
         check_output(output)
+        if is_stdout(output):
+            return
         reason = self._protected(output, inputs, translations_are_inputs)
         if reason:
             raise UsageError(f"{output}: is {reason}; writing there would destroy it; choose another output path")

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,6 +23,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import DiskFull, TransflowError, UsageError
+
+# An output path of "-" is this process's standard output, as in every Unix tool.
+STDOUT = "-"
 
 
 def read_text(path: Path, what: str = "article") -> str:
@@ -120,8 +124,10 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     killed writer's leftover, removed, from a write in progress); a symlink to
     a regular file: the same beside the file it points to, so the link stays;
     a character device or FIFO (``/dev/null``, ``/dev/stdout``, a named pipe)
-    or this process's own stdout/stderr: written into, streaming, never
-    replaced; a folder, block device, socket or a link to nothing: refused.
+    or this process's own stdout/stderr (``-`` is stdout): written into,
+    streaming, never replaced; a folder, block device, socket or a link to
+    nothing: refused. Commands where one stream makes no sense refuse ``-``
+    before any work (``refuse_stdout``).
     """
     stream = _stream_target(path)
     if stream is not None:
@@ -169,6 +175,8 @@ def _write_error(path: Path, err: OSError, message: str) -> TransflowError:
 
 def _stream_target(path: Path) -> int | None:
     """The mode of what *path* names when it is written into rather than replaced (a device, a FIFO, our stdout)."""
+    if is_stdout(path):
+        return -2
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -191,22 +199,48 @@ def _stream_target(path: Path) -> int | None:
 def _streaming(path: Path, kind: int) -> Iterator[BinaryIO]:
     """Write into a device, a FIFO or our own output: no temporary file, nothing renamed."""
     try:
-        if kind < 0:
+        if is_stdout(path):  # through sys.stdout, so what was printed before comes first
+            sys.stdout.flush()
+            handle = _Unclosed(sys.stdout.buffer)
+        elif kind < 0:
             handle = os.fdopen(os.dup(-kind - 1), "wb")
         else:
             handle = open(os.open(path, os.O_WRONLY | os.O_NOCTTY), "wb")
     except OSError as err:
         raise _write_error(path, err, f"{path}: cannot write into it ({err.strerror}); choose another output path") from None
     try:
-        with handle:
-            yield handle
-            handle.flush()
+        with handle as stream:
+            yield stream
+            stream.flush()
     except OSError as err:
         if err.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFull(f"{path}: the device is full (no space left); what was written into it is incomplete") from None
         if err.errno == errno.EPIPE:
             raise TransflowError(f"{path}: the reader closed it before everything was written; what it read is incomplete") from None
         raise TransflowError(f"{path}: cannot write into it ({err.strerror}); what was written into it is incomplete") from None
+
+
+def is_stdout(path: Path | str) -> bool:
+    return str(path) == STDOUT
+
+
+def refuse_stdout(path: Path | str | None, option: str, why: str, give: str = "a file path") -> None:
+    """Refuse ``-`` where one stream makes no sense (a folder of outputs, a database, a binary bundle), in one line."""
+    if path is not None and is_stdout(path):
+        raise UsageError(f"{option} -: {why}, so it cannot go to standard output; give {give}")
+
+
+class _Unclosed:
+    """A binary stream whose ``close`` leaves the stream open (sys.stdout stays usable after ``-``)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> BinaryIO:
+        return self.stream
+
+    def __exit__(self, *exc) -> None:
+        self.stream.flush()
 
 
 def _regular_target(path: Path) -> Path:

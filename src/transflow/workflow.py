@@ -34,7 +34,7 @@ from .project import Project
 from .protect import FormLearning
 from .risk import RiskSettings
 from .segment import segments_of
-from .textio import file_digest, relative_path, unless_changed, write_atomic
+from .textio import file_digest, is_stdout, relative_path, unless_changed, write_atomic
 
 
 @dataclass
@@ -470,10 +470,10 @@ def convert_file(source: Path, target: Path, xliff_format: str, cfg: Config) -> 
     XLIFF needs to know where the inline codes are: they are found by
     re-parsing the article the units refer to, when it is at hand.
     """
-    suffix = target.suffix.lower()
+    suffix = target.suffix.lower() if not is_stdout(target) else ".xlf" if source.suffix.lower() == ".po" else ".po"
     if suffix != ".po" and suffix not in exchange.XLIFF_SUFFIXES:
         raise UsageError(f"{target}: write .po, .xlf or .xliff")
-    if source.resolve() == target.resolve():
+    if not is_stdout(target) and source.resolve() == target.resolve():
         raise UsageError(f"{target}: is the input file; give another output path")
     catalog, problems = exchange.read(source)
     reference, doc = attach_codes(catalog, cfg)

@@ -95,6 +95,40 @@ def test_help_keeps_every_help_text_whole(path, command, cli):
                 assert all(n in summary for n in sub.list_commands(ctx)), (name, summary)
 
 
+@pytest.mark.parametrize("path, command", _commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_help_names_every_value_in_words(path, command, cli):
+    """Usage and help show ARTICLE..., FILE, LANGS as Unix tools do, never Typer's Python types
+    (<list[Path]>, <str>, <float range>) or braces ({articles}...), in --help and in the CLI reference."""
+    import typer
+
+    result = cli(*path, "--help")
+    assert result.code == 0, result.stderr
+    usage = " ".join(result.stdout.split("\n\n", 1)[0].split())
+    shown = " ".join(result.stdout.split())
+    typer_types = r"<(str|int|float|bool|path|text|file|directory|uuid|datetime|list\[\w+\]|\w+ range)>|\{\w+\}"
+    assert not re.search(typer_types, shown, re.IGNORECASE), shown
+    ctx = command.context_class(command, info_name="transflow")
+    for param in command.get_params(ctx):
+        if isinstance(param, typer.core.TyperArgument):
+            words = param.metavar + ("..." if param.nargs != 1 else "")
+            assert re.fullmatch(r"[A-Z_]+(\.\.\.)?", words), words
+            assert words in usage and f"  {words}  " in result.stdout, (words, result.stdout)
+        elif param.get_help_record(ctx) and not (param.is_flag or param.count):
+            assert re.fullmatch(r"[A-Z_]+", param.metavar or ""), (param.name, param.metavar)
+            assert f"{param.opts[-1]} {param.metavar}" in shown
+
+
+def test_the_cli_reference_names_values_as_help_does():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reference", ROOT / "docs" / "hooks" / "reference.py")
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    page = reference.cli_reference()
+    assert "transflow translate [OPTIONS] ARTICLE..." in page and "| `ARTICLE...` |" in page and "| `--to LANGS` |" in page
+    assert not re.search(r"<(str|path|list\[\w+\]|\w+ range)>|\{\w+\}", page)
+
+
 def test_help_shows_the_brackets_the_issue_lost(cli):
     assert "(default: [memory] path)" in _flat(cli("translate", "--help").stdout)
     batch = _flat(cli("batch", "--help").stdout)

@@ -56,8 +56,10 @@ def cli_reference() -> str:
             lines += [command.help.strip(), ""]
         usage = " ".join([" ".join(path), *command.collect_usage_pieces(ctx)])
         lines += ["```", usage, "```", ""]
-        records = [p.get_help_record(ctx) for p in command.get_params(ctx)]
-        records = [r for r in records if r]
+        if hasattr(command, "help_records"):  # a command: its values in words, as --help shows them
+            records = command.help_records(ctx)
+        else:
+            records = [r for r in (p.get_help_record(ctx) for p in command.get_params(ctx)) if r]
         if records:
             lines += ["| argument or option | what it does |", "|---|---|"]
             lines += [f"| `{_cell(name)}` | {_cell(help_text)} |" for name, help_text in records]

@@ -20,28 +20,87 @@ from . import __version__, config as configuration, engines, languages
 from .errors import DiskFull, TransflowError, UsageError
 from .textio import is_stdout, refuse_stdout, relative_path, write_atomic, writes_to_stdout
 
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names values in words, as Unix tools do: ``ARTICLE...``, ``--to LANGS``.
+
+    Typer 0.29 shows Python types instead (``articles... <list[Path]>``,
+    ``{articles}...``, ``--to <str>``). Every value gets a metavar (the one
+    given, else its name in capitals) and arguments are shown by it alone;
+    ``help_records`` is what ``--help`` and the generated CLI reference list.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            flag = getattr(param, "is_flag", False) or getattr(param, "count", False)
+            if param.metavar is None and not flag and param.name:
+                param.metavar = param.name.upper()
+
+    @staticmethod
+    def _shown(param) -> str:
+        """An argument as usage and help show it: ``ARTICLE...``, ``[FOLDER]``."""
+        shown = param.metavar + ("..." if param.nargs != 1 else "")
+        return shown if param.required else f"[{shown}]"
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            pieces += [self._shown(param)] if isinstance(param, typer.core.TyperArgument) else param.get_usage_pieces(ctx)
+        return pieces
+
+    def _records(self, ctx) -> list[tuple[bool, tuple[str, str]]]:
+        """(is an argument, (name, help)) for every parameter --help lists."""
+        records = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                argument = isinstance(param, typer.core.TyperArgument)
+                records.append((argument, (self._shown(param).strip("[]"), record[1]) if argument else record))
+        return records
+
+    def help_records(self, ctx) -> list[tuple[str, str]]:
+        return [record for _, record in self._records(ctx)]
+
+    def format_options(self, ctx, formatter) -> None:
+        records = self._records(ctx)
+        for title, argument in (("Arguments", True), ("Options", False)):
+            rows = [record for is_argument, record in records if is_argument == argument]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class _Typer(typer.Typer):
+    """Every command of the app is a ``_Command``."""
+
+    def command(self, *args, cls=None, **kwargs):
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
 # rich_markup_mode=None: help texts are plain text, so "[memory] path" and ".[ray]" keep their
 # brackets (rich would read them as markup) and flags show no "<bool>" value.
-app = typer.Typer(
+app = _Typer(
     rich_markup_mode=None,
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Translate newsroom articles offline, review them in Poedit, build the localised article.",
 )
-models_app = typer.Typer(
+models_app = _Typer(
     rich_markup_mode=None, no_args_is_help=True,
     help="Offline MT models (Argos packages): list, install, doctor, export-bundle, import-bundle, remove.",
     short_help="MT models: install, list, doctor, remove, export-bundle, import-bundle",
 )
 app.add_typer(models_app, name="models")
-glossary_app = typer.Typer(
+glossary_app = _Typer(
     rich_markup_mode=None, no_args_is_help=True,
     help="Newsroom glossaries (CSV/TSV, TBX): check, show, convert, suggest.",
     short_help="Glossaries: check, show, convert, suggest.",
 )
 app.add_typer(glossary_app, name="glossary")
-tm_app = typer.Typer(
+tm_app = _Typer(
     rich_markup_mode=None, no_args_is_help=True,
     help="The project translation memory: import, export (TMX 1.4b), stats, copy, repair.",
     short_help="Translation memory: import, export, stats, copy, repair.",
@@ -70,7 +129,7 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    config: Optional[Path] = typer.Option(None, "--config", help="Project settings file (default: ./transflow.toml); before or after the command."),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Project settings file (default: ./transflow.toml); before or after the command."),
     version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True, callback=_show_version),
 ) -> None:
     state.config = configuration.load(config)
@@ -133,22 +192,22 @@ def demo(
     demonstration.run(folder, lambda line: out.print(line, markup=False))
 
 
-_TO = typer.Option(None, "--to", help="Target languages, comma-separated (default: from transflow.toml).")
-_FROM = typer.Option(None, "--from", help="Source language of the articles (default: each article's detected language).")
+_TO = typer.Option(None, "--to", metavar="LANGS", help="Target languages, comma-separated (default: from transflow.toml).")
+_FROM = typer.Option(None, "--from", metavar="LANG", help="Source language of the articles (default: each article's detected language).")
 _FROM_FORCE = typer.Option(False, "--from-force", help="Take --from even for articles whose text looks like another language.")
-_ENGINE = typer.Option(None, "--engine", help="argos (offline MT) or none (empty drafts).")
-_OUT_DIR = typer.Option(None, "--out-dir", help="Write PO/XLIFF files under DIR/<lang>/ instead of locales/.")
+_ENGINE = typer.Option(None, "--engine", metavar="NAME", help="argos (offline MT) or none (empty drafts).")
+_OUT_DIR = typer.Option(None, "--out-dir", metavar="DIR", help="Write PO/XLIFF files under DIR/<lang>/ instead of locales/.")
 _GLOSSARY = typer.Option(
-    [], "--glossary", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
+    [], "--glossary", metavar="FILE", help="Glossary (CSV/TSV/TBX) to enforce; repeat to combine (default: glossary.files in transflow.toml)."
 )
-_FORMAT = typer.Option("po", "--format", help="po, xliff (1.2), xliff2, or a list such as po,xliff.")
+_FORMAT = typer.Option("po", "--format", metavar="FORMATS", help="po, xliff (1.2), xliff2, or a list such as po,xliff.")
 _TM = typer.Option(None, "--tm", help="Translation memory: an SQLite file or postgresql://user@host/db (default: [memory] path).")
-_WAIT = typer.Option(0.0, "--wait", min=0, help="If another run holds the project, wait up to SECONDS for it.")
+_WAIT = typer.Option(0.0, "--wait", min=0, metavar="SECONDS", help="If another run holds the project, wait up to SECONDS for it.")
 
 
 @app.command()
 def translate(
-    articles: list[Path] = typer.Argument(..., help="Article files (.txt, .md, .html, .json ninjs items, .docx)."),
+    articles: list[Path] = typer.Argument(..., metavar="ARTICLE", help="Article files (.txt, .md, .html, .json ninjs items, .docx)."),
     to: Optional[str] = _TO,
     source: Optional[str] = _FROM,
     from_force: bool = _FROM_FORCE,
@@ -231,7 +290,7 @@ def _settings(to, source, from_force, engine, out_dir, glossary, file_format, jo
 
 @app.command()
 def batch(
-    paths: list[str] = typer.Argument(..., help="Article files, folders (searched recursively) and globs."),
+    paths: list[str] = typer.Argument(..., metavar="PATH", help="Article files, folders (searched recursively) and globs."),
     to: Optional[str] = _TO,
     source: Optional[str] = _FROM,
     from_force: bool = _FROM_FORCE,
@@ -239,13 +298,13 @@ def batch(
     out_dir: Optional[Path] = _OUT_DIR,
     glossary: list[Path] = _GLOSSARY,
     file_format: str = _FORMAT,
-    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="MT batches translated in parallel (CTranslate2 inter_threads)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write a JSON report per article and language."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, metavar="N", help="MT batches translated in parallel (CTranslate2 inter_threads)."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE", help="Write a JSON report per article and language."),
     wait: float = _WAIT,
     tm: Optional[str] = _TM,
     ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install -e '.[ray]' in transflow's folder); this machine still reads and writes every file."),
     ray_address: Optional[str] = typer.Option(
-        None, "--ray-address", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
+        None, "--ray-address", metavar="ADDRESS", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
     ),
     device: Optional[str] = typer.Option(None, "--device", help="cpu, or cuda to translate on GPUs (default: [engine] device)."),
 ) -> None:
@@ -307,7 +366,7 @@ def _said(output: Path) -> Console:
 
 @app.command()
 def watch(
-    folders: list[Path] = typer.Argument(None, help="Inbox folders, watched recursively (default: paths.articles in transflow.toml)."),
+    folders: list[Path] = typer.Argument(None, metavar="FOLDER", help="Inbox folders, watched recursively (default: paths.articles in transflow.toml)."),
     to: Optional[str] = _TO,
     source: Optional[str] = _FROM,
     from_force: bool = _FROM_FORCE,
@@ -315,15 +374,15 @@ def watch(
     out_dir: Optional[Path] = _OUT_DIR,
     glossary: list[Path] = _GLOSSARY,
     file_format: str = _FORMAT,
-    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="MT batches translated in parallel (CTranslate2 inter_threads)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, metavar="N", help="MT batches translated in parallel (CTranslate2 inter_threads)."),
     tm: Optional[str] = _TM,
     ray: bool = typer.Option(False, "--ray", help="Translate on a Ray cluster (pip install -e '.[ray]' in transflow's folder), connected once for the life of the watch."),
     ray_address: Optional[str] = typer.Option(
-        None, "--ray-address", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
+        None, "--ray-address", metavar="ADDRESS", help="Join the Ray cluster at HOST:PORT, or auto (default: [batch] ray_address, RAY_ADDRESS, else start one here)."
     ),
     device: Optional[str] = typer.Option(None, "--device", help="cpu, or cuda to translate on GPUs (default: [engine] device)."),
-    settle: float = typer.Option(1.0, "--settle", min=0.05, help="Seconds a changed file must stay unchanged (and closed by its writer) before it is drafted."),
-    log_format: str = typer.Option("text", "--log-format", help="text, or json for one JSON object per line (for a log collector)."),
+    settle: float = typer.Option(1.0, "--settle", min=0.05, metavar="SECONDS", help="Seconds a changed file must stay unchanged (and closed by its writer) before it is drafted."),
+    log_format: str = typer.Option("text", "--log-format", metavar="FORMAT", help="text, or json for one JSON object per line (for a log collector)."),
 ) -> None:
     """Watch inbox folders and draft every new or changed article seconds after it is saved, until stopped.
 
@@ -422,7 +481,7 @@ def _batch_summary(totals) -> None:
 
 @app.command()
 def status(
-    paths: list[str] = typer.Argument(None, help="Articles, folders or globs (default: every article with a PO/XLIFF file)."),
+    paths: list[str] = typer.Argument(None, metavar="PATH", help="Articles, folders or globs (default: every article with a PO/XLIFF file)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Only this language (default: every language with a translation file)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     review: bool = typer.Option(False, "--review", help="Review work left weighted by risk, high-risk articles first."),
@@ -507,10 +566,10 @@ def _status_notes(project, rows, as_json: bool) -> None:
 
 @app.command()
 def qa(
-    files: list[Path] = typer.Argument(..., help="PO or XLIFF files to check."),
+    files: list[Path] = typer.Argument(..., metavar="FILE", help="PO or XLIFF files to check."),
     glossary: list[Path] = _GLOSSARY,
-    output_format: str = typer.Option("text", "--format", help="text or json."),
-    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 on problems of this severity or worse: error or warning."),
+    output_format: str = typer.Option("text", "--format", metavar="FORMAT", help="text or json."),
+    fail_on: str = typer.Option("error", "--fail-on", metavar="SEVERITY", help="Exit 1 on problems of this severity or worse: error or warning."),
 ) -> None:
     """Check translations: glossary, numbers, markup, URLs, completeness, spacing, brackets, length, consistency."""
     from . import qa as checks
@@ -556,7 +615,7 @@ def _qa_problems(files: list[Path], glossary: list[Path]):
 def convert(
     source: Path = typer.Argument(..., help="A PO or XLIFF file."),
     target: Path = typer.Argument(..., help="The file to write; .po or .xlf/.xliff chooses the format; - writes the other format to stdout."),
-    xliff_version: str = typer.Option("1.2", "--xliff-version", help="XLIFF version to write: 1.2 or 2.0."),
+    xliff_version: str = typer.Option("1.2", "--xliff-version", metavar="VERSION", help="XLIFF version to write: 1.2 or 2.0."),
 ) -> None:
     """Convert one article's translations between PO and XLIFF."""
     from .workflow import convert_file
@@ -581,13 +640,13 @@ def build(
     article: Path = typer.Argument(..., help="The source article."),
     lang: str = typer.Option(..., "--lang", help="Target language to build."),
     from_file: Optional[Path] = typer.Option(
-        None, "--from", help="Reviewed PO or XLIFF file (default: locales/<lang>/<article>.po)."
+        None, "--from", metavar="FILE", help="Reviewed PO or XLIFF file (default: locales/<lang>/<article>.po)."
     ),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file, or - for stdout (default: localized/<lang>/<file name>)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Output file, or - for stdout (default: localized/<lang>/<file name>)."),
     include_fuzzy: bool = typer.Option(False, "--include-fuzzy", help="Use machine drafts and other fuzzy entries too."),
     force: bool = typer.Option(False, "--force", help="Build even when QA finds errors (the report is still printed)."),
     min_translated: Optional[float] = typer.Option(
-        None, "--min-translated", min=0, max=100, help="Refuse below this percentage of translated segments (default 80)."
+        None, "--min-translated", min=0, max=100, metavar="PERCENT", help="Refuse below this percentage of translated segments (default 80)."
     ),
     tm: Optional[str] = _TM,
 ) -> None:
@@ -661,10 +720,10 @@ def models_list() -> None:
 
 @models_app.command("install")
 def models_install(
-    pair: list[str] = typer.Argument(None, help="FROM TO language codes, e.g. en vi."),
+    pair: list[str] = typer.Argument(None, metavar="LANG", help="FROM TO language codes, e.g. en vi."),
     file: Optional[Path] = typer.Option(None, "--file", help="Install a downloaded .argosmodel file (offline)."),
     url: Optional[str] = typer.Option(None, "--url", help="Download and install the package at URL."),
-    sha256: Optional[str] = typer.Option(None, "--sha256", help="With --url: refuse the download unless it has this SHA-256."),
+    sha256: Optional[str] = typer.Option(None, "--sha256", metavar="HEX", help="With --url: refuse the download unless it has this SHA-256."),
     all_pairs: bool = typer.Option(False, "--all", help="Install every pair the project's languages need (to and from English)."),
 ) -> None:
     """Install models: from the Argos index (then transflow's catalogue), a URL, or a file."""
@@ -770,8 +829,8 @@ def models_import_bundle(bundle: Path = typer.Argument(..., help="A bundle made 
 
 @models_app.command("remove")
 def models_remove(
-    source: str = typer.Argument(..., help="Source language code."),
-    target: str = typer.Argument(..., help="Target language code."),
+    source: str = typer.Argument(..., metavar="FROM", help="Source language code."),
+    target: str = typer.Argument(..., metavar="TO", help="Target language code."),
 ) -> None:
     """Remove an installed model."""
     from . import models
@@ -781,7 +840,7 @@ def models_remove(
 
 
 @glossary_app.command("check")
-def glossary_check(files: list[Path] = typer.Argument(..., help="Glossary files, checked together.")) -> None:
+def glossary_check(files: list[Path] = typer.Argument(..., metavar="FILE", help="Glossary files, checked together.")) -> None:
     """Report duplicates, conflicting targets, empty cells and unknown languages (exit 1 if any)."""
     from .glossary.check import check
 
@@ -795,7 +854,7 @@ def glossary_check(files: list[Path] = typer.Argument(..., help="Glossary files,
 
 @glossary_app.command("show")
 def glossary_show(
-    files: list[Path] = typer.Argument(..., help="Glossary files, combined."),
+    files: list[Path] = typer.Argument(..., metavar="FILE", help="Glossary files, combined."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Only entries with a term in this language."),
 ) -> None:
     """List the entries of one or more glossaries."""
@@ -831,16 +890,16 @@ def glossary_convert(
 
 @glossary_app.command("suggest")
 def glossary_suggest(
-    articles: list[str] = typer.Argument(None, help="Articles, folders or globs to look for new names in."),
-    output: Path = typer.Option(..., "-o", "--output", help="The CSV to write (the glossary's own format), or - for stdout."),
+    articles: list[str] = typer.Argument(None, metavar="PATH", help="Articles, folders or globs to look for new names in."),
+    output: Path = typer.Option(..., "-o", "--output", metavar="FILE", help="The CSV to write (the glossary's own format), or - for stdout."),
     glossary: list[Path] = _GLOSSARY,
     source: Optional[str] = _FROM,
     to: Optional[str] = _TO,
     engine: Optional[str] = _ENGINE,
-    min_count: Optional[int] = typer.Option(None, "--min-count", min=1, help="Only terms seen at least N times (default 1; 3 with --from-reviews)."),
-    from_reviews: Optional[Path] = typer.Option(None, "--from-reviews", help="Learn from reviewed PO/XLIFF files in this folder instead."),
+    min_count: Optional[int] = typer.Option(None, "--min-count", min=1, metavar="N", help="Only terms seen at least N times (default 1; 3 with --from-reviews)."),
+    from_reviews: Optional[Path] = typer.Option(None, "--from-reviews", metavar="FOLDER", help="Learn from reviewed PO/XLIFF files in this folder instead."),
 ) -> None:
-    """Candidate glossary terms: names in ARTICLES the glossary lacks, or what reviewers consistently corrected."""
+    """Candidate glossary terms: names in the articles at PATH the glossary lacks, or what reviewers consistently corrected."""
     from . import terminology
 
     cfg = state.config
@@ -879,7 +938,7 @@ def glossary_suggest(
 
 @tm_app.command("import")
 def tm_import(
-    files: list[Path] = typer.Argument(..., help="TMX 1.4b, PO or XLIFF files; only reviewed translations are taken."),
+    files: list[Path] = typer.Argument(..., metavar="FILE", help="TMX 1.4b, PO or XLIFF files; only reviewed translations are taken."),
     tm: Optional[str] = _TM,
 ) -> None:
     """Add translations to the project TM."""
@@ -935,8 +994,8 @@ def _import_progress(total: int):
 @tm_app.command("export")
 def tm_export(
     out_file: Path = typer.Argument(..., help="The TMX file to write, or - for stdout."),
-    source: str = typer.Option(..., "--from", help="Source language."),
-    target: str = typer.Option(..., "--to", help="Target language."),
+    source: str = typer.Option(..., "--from", metavar="LANG", help="Source language."),
+    target: str = typer.Option(..., "--to", metavar="LANG", help="Target language."),
     tm: Optional[str] = _TM,
 ) -> None:
     """Write one language pair of the project TM as TMX 1.4b."""

@@ -88,6 +88,50 @@ def test_markdown_inline_markup_becomes_codes_and_link_urls_stay_out_of_text():
     ]
 
 
+def _titles(text: str) -> list[tuple[str, str | None]]:
+    """(image src or link href, title) as a CommonMark reader (markdown-it) sees them in *text*."""
+    from markdown_it import MarkdownIt
+
+    found = []
+    for token in MarkdownIt("commonmark").parse(text):
+        for child in token.children or []:
+            if child.type in ("image", "link_open"):
+                found.append((child.attrs.get("src") or child.attrs.get("href"), child.attrs.get("title")))
+    return found
+
+
+def test_markdown_image_and_link_titles_are_translated_in_place():
+    """A title is a block of its own (as HTML's title attribute), written back between its own delimiters,
+    escaped so that any translation reads back as itself; the alt text stays in its sentence."""
+    from transflow.build import build
+    from transflow.document import Unit
+    from transflow.segment import segments_of
+
+    text = (
+        '![Prime Minister at the summit](images/a.jpg "Mekong-Japan Summit")\n\n'
+        "Read [the plan](https://x.y/plan 'The full plan') or [this](https://x.y/b (Its text)).\n"
+    )
+    doc = markdown.parse(text)
+    titles = {block.text: block.kind for block in doc.blocks if block.kind.endswith("title")}
+    assert titles == {"Mekong-Japan Summit": "image title", "The full plan": "link title", "Its text": "link title"}
+    texts = {seg.text for seg in segments_of(doc, "en")}
+    assert {"Mekong-Japan Summit", "The full plan", "Its text"} <= texts
+    assert any("Prime Minister at the summit" in t for t in texts)  # the alt text, in its sentence
+    translated = {
+        "Mekong-Japan Summit": 'Hội nghị "Mekong – Nhật Bản" \\ 2026',
+        "The full plan": "Kế hoạch 'đầy đủ' &amp; chi tiết",
+        "Its text": "Toàn văn (bản chính)",
+    }
+    units = {t: Unit(t, translated.get(t, t)) for t in texts}
+    built = build(doc, units, "en", "vi").text
+    assert _titles(built) == [
+        ("images/a.jpg", translated["Mekong-Japan Summit"]),
+        ("https://x.y/plan", translated["The full plan"]),
+        ("https://x.y/b", translated["Its text"]),
+    ]
+    assert "Prime Minister at the summit" in built and identity(doc) == text
+
+
 def test_markdown_kinds_for_headings_lists_and_quotes():
     doc = markdown.parse((SAMPLES / "mekong-summit.md").read_text(encoding="utf-8"))
     kinds = {b.kind for b in doc.blocks}

@@ -166,6 +166,18 @@ def _markdown_table_cell(text: str) -> str:
     return re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.splitlines()))
 
 
+def _markdown_title(close: str) -> Callable[[str], str]:
+    """A Markdown link or image title between its delimiters (``"…"``, ``'…'``, ``(…)``): what would end
+    it or be read as an escape or entity is escaped, so the title reads back as the translation."""
+
+    def write(text: str) -> str:
+        text = re.sub(r"\\(?=[!-/:-@\[-`{-~])", r"\\\\", " ".join(text.split()))
+        text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
+        return re.sub("([" + re.escape(close) + "])", r"\\\1", text)
+
+    return write
+
+
 def _json_string(text: str, ascii_only: bool = False, slash: bool = False) -> str:
     """The inside of a JSON string, escaped the way the source file escapes (``\\uXXXX``, ``\\/``) so diffs stay small."""
     out = json.dumps(text, ensure_ascii=ascii_only)[1:-1]
@@ -188,6 +200,9 @@ ENCODERS: Mapping[str, Callable[[str], str]] = {
     "html-attribute-unquoted": lambda text: f'"{_html_attribute(text)}"',  # a space would start a new attribute
     "html-lang-attribute": lambda code: f' lang="{_html_attribute(code)}"',
     "markdown-table-cell": _markdown_table_cell,
+    "markdown-title-double": _markdown_title('"'),
+    "markdown-title-single": _markdown_title("'"),
+    "markdown-title-paren": _markdown_title("()"),
     "json": _json_string,
     "json-ascii": lambda text: _json_string(text, ascii_only=True),
     "json-slash": lambda text: _json_string(text, slash=True),

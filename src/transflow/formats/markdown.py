@@ -18,7 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..document import Block, CodeKind, Document, InlineCode
+from ..document import Block, CodeKind, Document, InlineCode, InnerBlock
 from ..errors import TransflowError
 
 _FRONT_MATTER_KEYS = ("title", "subtitle", "description", "summary")
@@ -33,6 +33,8 @@ _PARSER = MarkdownIt("commonmark").enable("table")
 # Lines as markdown-it counts them: only CR, LF and CRLF end a line (str.splitlines also
 # splits at U+2028, U+0085, form feed… which would shift every later block).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# The title ending a link or image tail ``](destination "title")``, by its delimiter.
+_TITLE = re.compile(r"""[ \t\r\n]+(?:"(?P<double>(?:\\.|[^"\\])*)"|'(?P<single>(?:\\.|[^'\\])*)'|\((?P<paren>(?:\\.|[^()\\])*)\))[ \t\r\n]*\)\Z""", re.S)
 
 
 class AlignmentError(ValueError):
@@ -191,9 +193,17 @@ def _inline_block(kind: str, line: int, raw: str, token: Token) -> Block:
         aligner = _Aligner(content)
         aligner.walk(token.children or [])
         aligner.finish()
-        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes), encode=encode, syntax="markdown")
+        titles = tuple(_title_block(line, *title) for title in dict.fromkeys(aligner.titles))
+        return Block(kind, line, raw, "".join(aligner.pieces), tuple(aligner.codes), encode=encode, syntax="markdown", inner=titles)
     except AlignmentError:
         return Block(kind, line, raw, re.sub(r"[ \t]*\n[ \t]*", " ", content), encode=encode, syntax="markdown")
+
+
+def _title_block(line: int, kind: str, lines_before: int, tail: str, delimiter: str, start: int, end: int) -> InnerBlock:
+    """A link or image title as a block of its own inside the tail code that holds it (as HTML's ``title``
+    attribute): translated on its own, written back between the same delimiters."""
+    text = " ".join(decode_text(tail[start:end]).split())
+    return InnerBlock(Block(kind, line + lines_before, tail[start:end], text, encode=f"markdown-title-{delimiter}"), tail, start, end)
 
 
 @dataclass
@@ -208,9 +218,12 @@ class _Aligner:
     pairs: int = 0
     html_stack: list[tuple[str, int]] = field(default_factory=list)
     image_starts_line: bool = False
+    # (block kind, lines before it, tail code, delimiter, title start, title end in the tail) per titled link or image
+    titles: list[tuple[str, int, str, str, int, int]] = field(default_factory=list)
 
     def walk(self, tokens: list[Token]) -> None:
         stack: list[int] = []
+        links: list[Token] = []
         i = 0
         while i < len(tokens):
             token = tokens[i]
@@ -232,11 +245,13 @@ class _Aligner:
             elif kind.endswith("_open") and kind != "link_open" or kind == "link_open" and token.markup != "autolink":
                 pair = self._new_pair()
                 stack.append(pair)
+                if kind == "link_open":
+                    links.append(token)
                 self._code(self._expect("[" if kind == "link_open" else token.markup), CodeKind.OPEN, pair)
             elif kind == "link_open":
                 i = self._autolink(tokens, i)
             elif kind == "link_close":
-                self._code(self._link_tail(), CodeKind.CLOSE, stack.pop())
+                self._code(self._link_tail("link title", links.pop().attrs.get("title")), CodeKind.CLOSE, stack.pop())
             elif kind.endswith("_close"):
                 self._code(self._expect(token.markup), CodeKind.CLOSE, stack.pop())
             elif kind == "image":
@@ -244,7 +259,7 @@ class _Aligner:
                 self.image_starts_line = not self.source[self.source.rfind("\n", 0, self.pos) + 1 : self.pos].strip()
                 self._code(self._expect("!["), CodeKind.OPEN, pair)
                 self.walk(token.children or [])
-                self._code(self._link_tail(), CodeKind.CLOSE, pair)
+                self._code(self._link_tail("image title", token.attrs.get("title")), CodeKind.CLOSE, pair)
             else:
                 raise AlignmentError(kind)
             i += 1
@@ -322,8 +337,9 @@ class _Aligner:
             i += 1
         return i
 
-    def _link_tail(self) -> str:
-        """The ``](destination "title")``, ``][label]`` or ``]`` that closes a link or image."""
+    def _link_tail(self, kind: str, title: object = None) -> str:
+        """The ``](destination "title")``, ``][label]`` or ``]`` that closes a link or image; its title, if
+        markdown-it found one, is noted as a block of *kind*."""
         src, start = self.source, self.pos
         self._expect("]")
         if src.startswith("(", self.pos):
@@ -341,7 +357,11 @@ class _Aligner:
             self.pos = p
         elif src.startswith("[", self.pos):
             self._match(r"\[(?:\\.|[^\]\\])*\]")
-        return src[start : self.pos]
+        tail = src[start : self.pos]
+        found = _TITLE.search(tail) if title else None
+        if found is not None and found.lastgroup is not None:
+            self.titles.append((kind, src.count("\n", 0, start), tail, found.lastgroup, found.start(found.lastgroup), found.end(found.lastgroup)))
+        return tail
 
 
 # Translations as Markdown text --------------------------------------------------------------

@@ -6,6 +6,14 @@ agree), Vietnamese tone marks moved to the end of their syllable (so "hoà"
 and "hòa", "thuỷ" and "thủy" agree), and lower case unless the entry is case
 sensitive. A character trie over the folded terms makes matching linear in
 the text length, whatever the size of the glossary.
+
+Case follows the entry. ``case_sensitive`` yes: exactly as written; no: any
+case. Unset (the usual): acronyms exactly, and otherwise the term's capitals
+must be capitals in the text while its lower-case letters match either case.
+So a title or proper name as the glossary writes it ("Foreign Minister",
+"Bộ trưởng Ngoại giao") is found as written, in plural or in an all-capitals
+headline, but never in a common-noun use ("foreign ministers' meeting"),
+and a lower-case term ("the East Sea") is found at the start of a sentence too.
 """
 
 from __future__ import annotations
@@ -19,6 +27,21 @@ from . import Entry, Glossary
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _PLURALS = ("s", "es")
 _END = ""
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One way an entry is written, as the trie holds it; *capitals*: its capitals must be capitals in the text."""
+
+    entry: Entry
+    form: str
+    capitals: tuple[bool, ...] | None  # per folded character: a capital in the form; None: any case
+
+    def fits(self, text: str, origins: list[int]) -> bool:
+        """Whether the form's capitals are capitals in the *text* it matched (*origins*: the text index of each folded character)."""
+        if self.capitals is None or len(self.capitals) != len(origins):
+            return True
+        return all(text[at].isupper() for at, capital in zip(origins, self.capitals) if capital)
 
 
 @dataclass(frozen=True)
@@ -88,14 +111,15 @@ class Matcher:
                 sensitive = entry.case_sensitive if entry.case_sensitive is not None else auto_case_sensitive(form)
                 folded, _ = fold(form, sensitive)
                 if folded.strip():
-                    self._insert(self._tries[sensitive], folded, (entry, form))
+                    capitals = tuple(form[at].isupper() for at in fold(form, False)[1]) if entry.case_sensitive is None else None
+                    self._insert(self._tries[sensitive], folded, _Form(entry, form, capitals))
 
     @staticmethod
-    def _insert(trie: dict, key: str, value: tuple[Entry, str]) -> None:
+    def _insert(trie: dict, key: str, value: _Form) -> None:
         node = trie
         for ch in key:
             node = node.setdefault(ch, {})
-        node.setdefault(_END, value)
+        node.setdefault(_END, []).append(value)
 
     def find(self, text: str, blocked: Sequence[tuple[int, int]] = ()) -> list[Match]:
         """Non-overlapping matches, leftmost-longest, none overlapping a *blocked* span (inline codes)."""
@@ -130,11 +154,12 @@ class Matcher:
                 j += 1
                 if _END in node and not (j < len(folded) and unicodedata.combining(folded[j])):
                     end = self._word_end(text, max(origin[i:j]) + 1, sensitive)
-                    if end is not None:
-                        best = (end, node[_END])
+                    fitting = next((f for f in node[_END] if f.fits(text, origin[i:j])), None)
+                    if end is not None and fitting is not None:
+                        best = (end, fitting)
             if best is not None:
-                end, (entry, form) = best
-                found.append(Match(start, end, entry, form))
+                end, fitting = best
+                found.append(Match(start, end, fitting.entry, fitting.form))
         return found
 
     def _word_end(self, text: str, end: int, sensitive: bool) -> int | None:
@@ -153,3 +178,4 @@ class Matcher:
                 if text[end:stop].lower() == suffix and (stop == len(text) or not _latin_word_char(text[stop])):
                     return stop
         return None
+

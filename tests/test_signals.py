@@ -374,6 +374,7 @@ def test_build_says_a_draft_is_fuzzy_not_untranslated_and_counts_as_status_does(
     title = po.find("Mekong-Japan leaders agree on green growth roadmap")  # front matter and heading: one entry
     assert len(title.occurrences) == 2
     title.flags = []
+    po.find("Mekong-Japan Summit").flags = []  # the image title: keeps the sentences below among the ten listed
     po.find(APPROVED).flags = []
     po.find(NEEDS_WORK).msgstr = ""
     po.save()
@@ -384,7 +385,7 @@ def test_build_says_a_draft_is_fuzzy_not_untranslated_and_counts_as_status_does(
     status = json.loads(cli("status", ARTICLE, "--json").stdout)[0]
     total = status["translated"] + status["fuzzy"] + status["untranslated"]
     assert f"only {status['translated']} of {total} segments" in built.stderr
-    assert status["translated"] == 2 and len(po) == total
+    assert status["translated"] == 3 and len(po) == total
     built = cli("build", ARTICLE, "--lang", "vi", "--include-fuzzy", "--min-translated", "0")
     assert re.search(rf"{total - 1}/{total} segments translated", built.stdout), built.stdout
 

@@ -111,8 +111,8 @@ def project_status(project: Project, articles: Sequence[Path] | None, langs: Seq
     A file that cannot be read is one row carrying its error, so one damaged
     file never hides the others."""
     return [
-        _or_error(lambda: article_status(name, lang, path, default_source_lang, project), Status(name, lang, str(path)))
-        for name, lang, path in _files(project, articles, langs)
+        _or_error(lambda: article_status(name, lang, _owned_file(project, path, article, lang), default_source_lang, project), Status(name, lang, str(path)))
+        for name, lang, path, article in _files(project, articles, langs)
     ]
 
 
@@ -125,13 +125,21 @@ def _or_error(count: Callable[[], T], empty: T) -> T:
         return empty
 
 
-def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[str]) -> list[tuple[str, str, Path]]:
-    """(article name, language, translation file) for *articles* (default: every translation file of the project)."""
+def _owned_file(project: Project, path: Path, article: Path | None, lang: str) -> Path:
+    """*path*, refused when a named *article*'s file holds another article's translations (read per row, so
+    one bad file is one row)."""
+    if article is not None:
+        project.owned_translation(article, lang)
+    return path
+
+
+def _files(project: Project, articles: Sequence[Path] | None, langs: Sequence[str]) -> list[tuple[str, str, Path, Path | None]]:
+    """(article name, language, translation file, the article if named) for *articles* (default: every translation file of the project)."""
     if articles is None:
-        found = sorted(project.translations(langs), key=lambda row: (row[0], langs.index(row[1])))
+        found = [(*row, None) for row in sorted(project.translations(langs), key=lambda row: (row[0], langs.index(row[1])))]
     else:
         found = [
-            (project.mirrored(article).with_suffix("").as_posix(), lang, path)
+            (project.mirrored(article).with_suffix("").as_posix(), lang, path, article)
             for article in articles
             for lang in langs
             if (path := project.existing_translation(article, lang)) is not None  # read (and checked) per row
@@ -181,8 +189,8 @@ def project_review(
 ) -> list[ReviewLoad]:
     """Review work left per article and language, high-risk drafts first, then the most weighted work."""
     loads = [
-        _or_error(lambda: review_load(name, lang, path, default_source_lang, risk, project), ReviewLoad(name, lang, str(path)))
-        for name, lang, path in _files(project, articles, langs)
+        _or_error(lambda: review_load(name, lang, _owned_file(project, path, article, lang), default_source_lang, risk, project), ReviewLoad(name, lang, str(path)))
+        for name, lang, path, article in _files(project, articles, langs)
     ]
     return sorted(loads, key=lambda load: (-load.high, -load.work, -load.medium, load.article, load.language))
 

@@ -388,8 +388,10 @@ def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: st
     most often (none if it keeps none); a sentence whose placeholders, or
     figures, did not come back is sent once more in the way most likely to
     succeed. With nothing known of the model, its shortest sentences that carry
-    placeholders go first as a probe spreading the forms, and the rest of the
-    batch, with the probe's second passes, is sent once what they taught is known.
+    placeholders go first as a probe spreading the forms, in one call with
+    every sentence that has nothing to protect (a probe in a call of its own
+    is a half-empty batch); the rest, with the probe's second passes, is sent
+    once what the probe taught is known.
     """
     for job in jobs:
         job.forms = usable_forms(job.text)
@@ -400,10 +402,11 @@ def _machine_translate(jobs: list[_Job], engine: Engine, source: str, target: st
     in_probe = set(probed)
     rest = [shape for shape in guarded if shape not in in_probe]
     turns = {shape: turn for group in (probed, rest) for turn, shape in enumerate(group)}  # each group spreads the forms evenly
-    probe = [_first(job, forms, turns[shapes[id(job)]]) for job in jobs if shapes[id(job)] in in_probe]
-    retries = _send(probe, engine, source, target, forms)
-    first = [_first(job, forms, turns.get(shapes[id(job)], 0)) for job in jobs if shapes[id(job)] not in in_probe]
-    retries = _send(first + retries, engine, source, target, forms)
+    waiting = set(rest) if probed else set()
+    now = [_first(job, forms, turns.get(shapes[id(job)], 0)) for job in jobs if shapes[id(job)] not in waiting]
+    retries = _send(now, engine, source, target, forms)
+    later = [_first(job, forms, turns[shapes[id(job)]]) for job in jobs if shapes[id(job)] in waiting]
+    retries = _send(later + retries, engine, source, target, forms)
     _send(retries, engine, source, target, forms)
 
 

@@ -48,15 +48,43 @@ _KEYS: dict[tuple[str, str], dict[str, int]] = {}
 _KEYS_KEPT = 1_000_000  # token keys remembered per pair (Zipf: most tokens are the common ones)
 
 
+SHORT = 15  # longest n-grams up to which a sentence is keyed by every term (16 words); a longer one by its winnowed ones
+WINDOW = 3  # longest n-grams per winnowing window
+
+
 def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
-    """The distinct posting keys of a sentence's terms in one language pair (unsigned 32-bit).
+    """The distinct term keys of a sentence in one language pair (unsigned 32-bit): what a unit is filed under,
+    and what a lookup asks with.
 
     Terms are words and pairs of adjacent words; in Japanese/Chinese runs,
     character bigrams and trigrams. The pairs matter when every word is
     common ("he said that the …"): word order tells such sentences apart, and
-    rapidfuzz's ratio is order-sensitive too. A token's key is a CRC of the
-    language pair and the token; an n-gram's key is mixed from its tokens'
-    keys, so no n-gram string is ever built. Longer n-grams come first.
+    rapidfuzz's ratio is order-sensitive too. A short sentence (up to SHORT
+    longest n-grams) is keyed by all of them, longer n-grams first.
+
+    A longer one is keyed by its winnowed longest n-grams (Schleimer,
+    Wilkerson and Aiken, SIGMOD 2003): the smallest key of every WINDOW
+    consecutive ones, about a third. Two sentences sharing a run of WINDOW
+    n-grams both keep that run's smallest key, so a unit is still found with
+    up to three words edited (past 16 words, three edits leave a run of four
+    words: three pairs). A long English unit is filed under ~11 keys instead
+    of ~43, which lets the postings fit a server's memory and import at full
+    speed; and since the lookup asks with its own winnowed keys, the keys it
+    ranks by rarity are the ones a match was filed under.
+    """
+    grams, shorter = _grams(source_lang, target_lang, norm)
+    if len(grams) <= SHORT:
+        return list(dict.fromkeys(grams + shorter))
+    kept = {min(grams[i : i + WINDOW]) for i in range(len(grams) - WINDOW + 1)}
+    return list(dict.fromkeys(key for key in grams if key in kept))
+
+
+def _grams(source_lang: str, target_lang: str, norm: str) -> tuple[list[int], list[int]]:
+    """A sentence's longest n-grams in order (word pairs; character trigrams where Japanese/Chinese has no spaces),
+    and its shorter terms (words; character bigrams); a sentence of one token has only the token.
+
+    A token's key is a CRC of the language pair and the token; an n-gram's key
+    is mixed from its tokens' keys, so no n-gram string is ever built.
     """
     found, unspaced = tokens(norm)
     known = _KEYS.setdefault((source_lang, target_lang), {})
@@ -71,8 +99,8 @@ def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
     pairs = [(a * _M1 ^ b) & _MASK for a, b in zip(keys, keys[1:])]
     if unspaced:
         triples = [(a * _M1 ^ b * _M2 ^ c) & _MASK for a, b, c in zip(keys, keys[1:], keys[2:])]
-        return list(dict.fromkeys(triples + pairs or keys))
-    return list(dict.fromkeys(pairs + keys))
+        return (triples, pairs) if triples else (pairs, [] if pairs else keys)
+    return (pairs, keys) if pairs else (keys, [])
 
 
 def choose(keys: list[int], counts: dict[int, int]) -> list[int]:

@@ -368,3 +368,81 @@ def test_a_bulk_import_answers_every_lookup_as_units_added_one_by_one(location, 
                 assert (found.score if found else None) == (int(brute[1]) if brute else None)
         assert answer(bulk.exact("en", "vi", "— …")) == ("— …", "— …", "", 100)
         assert bulk.exact("en", "vi", sources[1]).unit.article == "refreshed.txt"
+
+
+def test_an_article_looked_up_at_once_gets_each_sentence_s_own_answer_in_three_round_trips(location):
+    """``suggest_many`` (what translate asks for a whole article) answers every sentence as ``suggest`` does
+    alone, and costs a server one round trip for the exact matches, one for term counts, one for candidates."""
+    import random
+
+    from transflow.leverage import suggest_many
+    from transflow.memory import Query
+
+    rng = random.Random(5)
+    words = "the minister said trade talks in Hanoi would resume next week after a long pause over tariffs and rice exports".split()
+    sources = _corpus(rng, words, 400, " ")
+    with open_memory(location) as tm:
+        tm.add([TMUnit("en", "vi", s, f"V {s}", "human", "a.txt") for s in sources])
+        tm.add([TMUnit("en", "vi", sources[0], "V in context", "human", "b.txt", prev="Before.", next="After.")])
+        queries = [Query(s) for s in sources[:10]]  # exact repeats
+        queries += [Query(s.replace(s.split()[2], "Ottawa", 1)) for s in sources[10:25]]  # one word changed
+        queries += [Query("Nothing like any unit stored here at all, really."), Query(sources[0], "Before.", "After.")]
+        alone = [suggest(tm, "en", "vi", q.text, q.prev, q.next, 75, None) for q in queries]
+        if location.startswith("postgresql"):
+            trips = []
+            run = tm._run
+            tm._run = lambda work: trips.append(work) or run(work)
+        together = suggest_many(tm, "en", "vi", queries, 75, None)
+    assert together == alone
+    assert sum(s is not None and not s.fuzzy for s in together) == 11 and sum(s is not None and s.fuzzy for s in together) >= 14
+    assert together[-1].detail.startswith("100 % in context") and together[0].detail.startswith("100 %, ")
+    if location.startswith("postgresql"):
+        assert len(trips) == 3
+
+
+def test_a_long_unit_is_filed_under_half_its_word_pairs_and_found_with_three_words_edited(memory):
+    """Winnowing: past 16 words a unit keeps the smallest key of every three adjacent word pairs and no single
+    word, so its postings shrink fourfold while any run of four unedited words still leads a lookup to it."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from transflow.memory import index, normalize
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(3000)]
+    sources = list(dict.fromkeys(" ".join(rng.choices(words, k=rng.randint(30, 60))) for _ in range(400)))
+    for source in sources[:50]:
+        pairs = len(source.split()) - 1
+        assert pairs / 3 <= len(index.term_keys("en", "vi", normalize(source))) <= 2 * pairs / 3
+    short = "the minister said trade talks would resume next week"
+    assert len(index.term_keys("en", "vi", short)) == 2 * len(short.split()) - 1  # every word and pair: 9 + 8
+    memory.add([TMUnit("en", "vi", s, f"V {s}") for s in sources])
+    for source in rng.sample(sources, 60):
+        pieces = source.split()
+        for at in rng.sample(range(len(pieces)), 3):
+            pieces[at] = rng.choice(words)
+        query = " ".join(pieces)
+        brute = process.extractOne(query, sources, scorer=fuzz.ratio, score_cutoff=75)
+        found = memory.fuzzy("en", "vi", query, 75)
+        assert (found.score if found else None) == (int(brute[1]) if brute else None)
+
+
+def test_an_import_chunk_files_each_sentence_under_exactly_its_own_terms():
+    """``filed_keys`` (numpy, a whole chunk at once) files every sentence under the same keys as ``term_keys``
+    (one sentence, what a lookup asks with): short and long, spaced and Japanese, wordless, one word, mixed."""
+    import random
+
+    from transflow.memory import index, normalize
+
+    rng = random.Random(9)
+    words = "the minister said trade talks in Hanoi would resume Bộ trưởng Ngoại giao nói rằng đàm phán ΣΟΦΟΣ 2026 15,5%".split()
+    norms = [normalize(" ".join(rng.choices(words, k=rng.randint(1, 60)))) for _ in range(300)]
+    norms += ["", "— …", "One", "ASEAN と日本の首脳会議", "日本", "x 日本 y", "a a a a a a a a a a a a a a a a a a a a a a", "Σ σ ς"]
+    rng.shuffle(norms)
+    for source_lang, target_lang in (("en", "vi"), ("vi", "ja"), ("ja", "en")):
+        filed = index.filed_keys(source_lang, target_lang, norms)
+        assert len(filed) == len(norms)
+        for norm, keys in zip(norms, filed):
+            assert sorted(keys) == sorted(index.term_keys(source_lang, target_lang, norm)), norm
+    assert index.filed_keys("en", "vi", []) == []

@@ -29,8 +29,8 @@ from .figures.enforce import KEPT, NOT_ENFORCED, REPAIRED, FigureEnforcer, Figur
 from .glossary.enforce import Enforcer, TermSpan
 from .glossary.suggest import candidates_in, without_codes
 from .languages import spaced
-from .leverage import suggest
-from .memory import Memory
+from .leverage import Suggestion, suggest_many
+from .memory import Memory, Query
 from .protect import EVIDENCE, FORMS, Form, FormLearning, PairForms, Protected, protect, restore, strip_wrapping, usable_forms
 from .risk import RiskSettings, Signals, assess
 from .status import words
@@ -130,36 +130,19 @@ def prepare(
     job_draft = Draft(units, source, target, enforcer, figures, stats=DraftStats(segments=len(units)), risk=risk or RiskSettings())
     current = {unit.source for unit in units}
     leftovers = _leftovers(previous, current)
+    opened: list[tuple[int, Unit, Unit | None, str | None]] = []  # what is not a human's to keep: (position, unit, old entry, machine draft)
     for position, unit in enumerate(units):
         old = previous.get(unit.source)
         if old is not None:
             unit.translator_comment = old.translator_comment
         machine_draft = (machine_drafts or {}).get(unit.source)
-        if old is not None and old.reviewed and _changed_by_hand(old, machine_draft):
-            _by_hand(unit, old, old.state)
-            job_draft.stats.kept += 1
-            continue
-        if old is not None and old.reviewed:
-            # Everything the reviewed entry carried stays as it was, so a re-run changes no byte of it.
-            unit.translate(old.target, old.state, old.origin, old.origin_detail)
-            unit.notes, unit.problems = list(old.notes), list(old.problems)
-            unit.risk, unit.candidates = old.risk, list(old.candidates)
-            job_draft.stats.kept += 1
-            continue
-        if old is not None and _awaits_decision(old):
-            if _changed_by_hand(old, None):  # the reviewer reworded the old translation, and has not approved it yet
-                unit.translate(old.target, State.REVISED, Origin.HUMAN)
-            else:
-                unit.translate(old.target, State.REVISED, old.origin or Origin.PREVIOUS, old.origin_detail)
-            unit.previous_source, unit.previous_target = old.previous_source, old.previous_target
-            unit.notes, unit.problems = list(old.notes), list(old.problems)
-            unit.risk, unit.candidates = old.risk, list(old.candidates)
-            job_draft.stats.revised += 1
-            continue
-        if old is not None and _rewritten_by_hand(old, machine_draft):
-            _by_hand(unit, old, State.DRAFT)
-            job_draft.stats.needs_work_kept += 1
-            continue
+        if old is None or not _kept(unit, old, machine_draft, job_draft.stats):
+            opened.append((position, unit, old, machine_draft))
+    offers: list[Suggestion | None] = [None] * len(opened)
+    if memory is not None and opened:
+        queries = [Query(unit.source, units[p - 1].source if p else "", units[p + 1].source if p + 1 < len(units) else "") for p, unit, *_ in opened]
+        offers = suggest_many(memory, source, target, queries, threshold, enforcer)
+    for (_, unit, old, machine_draft), found in zip(opened, offers):
         blocked = [(c.start, c.end) for c in unit.codes]
         if enforcer is not None:
             terms, notes = enforcer.spans(unit.source, blocked)
@@ -169,11 +152,6 @@ def prepare(
         else:
             terms = []
         spans = figures.spans(unit.source, blocked + [(t.start, t.end) for t in terms]) if figures else []
-        found = None
-        if memory is not None:
-            prev = units[position - 1].source if position else ""
-            following = units[position + 1].source if position + 1 < len(units) else ""
-            found = suggest(memory, source, target, unit.source, prev, following, threshold, enforcer)
         if old is not None and _suggestion_reworded(old, machine_draft, found):
             if machine_draft is not None:  # the TM's suggestion is on record, and this is not it: the reviewer's words
                 _by_hand(unit, old, State.DRAFT)
@@ -209,6 +187,35 @@ def prepare(
         unit.translate("", State.EMPTY)
         job_draft.pending.append((unit, _Job(unit.source, unit.codes, terms, spans, bool(figures and figures.placeholders))))
     return job_draft
+
+
+def _kept(unit: Unit, old: Unit, machine_draft: str | None, stats: DraftStats) -> bool:
+    """Fill *unit* from its old entry when a human's work or decision is in it (reviewed, awaiting approval,
+    rewritten); False when the sentence is open to the TM and MT."""
+    if old.reviewed and _changed_by_hand(old, machine_draft):
+        _by_hand(unit, old, old.state)
+        stats.kept += 1
+    elif old.reviewed:
+        # Everything the reviewed entry carried stays as it was, so a re-run changes no byte of it.
+        unit.translate(old.target, old.state, old.origin, old.origin_detail)
+        unit.notes, unit.problems = list(old.notes), list(old.problems)
+        unit.risk, unit.candidates = old.risk, list(old.candidates)
+        stats.kept += 1
+    elif _awaits_decision(old):
+        if _changed_by_hand(old, None):  # the reviewer reworded the old translation, and has not approved it yet
+            unit.translate(old.target, State.REVISED, Origin.HUMAN)
+        else:
+            unit.translate(old.target, State.REVISED, old.origin or Origin.PREVIOUS, old.origin_detail)
+        unit.previous_source, unit.previous_target = old.previous_source, old.previous_target
+        unit.notes, unit.problems = list(old.notes), list(old.problems)
+        unit.risk, unit.candidates = old.risk, list(old.candidates)
+        stats.revised += 1
+    elif _rewritten_by_hand(old, machine_draft):
+        _by_hand(unit, old, State.DRAFT)
+        stats.needs_work_kept += 1
+    else:
+        return False
+    return True
 
 
 def _suggestion_reworded(unit: Unit, offered: str | None, found) -> bool:

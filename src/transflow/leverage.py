@@ -10,12 +10,12 @@ be.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import markup
 from .glossary.enforce import Enforcer
-from .memory import Memory, TMMatch
+from .memory import Memory, Query, TMMatch
 
 _NUMBER = re.compile(r"\d+(?:[.,\u202f\u00a0 ]\d+)*")
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -37,14 +37,25 @@ class Suggestion:
 def suggest(
     memory: Memory, source_lang: str, target_lang: str, text: str, prev: str, next_: str, threshold: float, enforcer: Enforcer | None
 ) -> Suggestion | None:
-    exact = memory.exact(source_lang, target_lang, text, prev, next_)
-    if exact is not None and markup.foreign(text, exact.unit.target) is None:
-        label = "100 % in context" if exact.in_context else "100 %"
-        return Suggestion(exact.unit.target, False, f"{label}, {exact.unit.origin}, {exact.unit.article or 'imported'}")
-    match = memory.fuzzy(source_lang, target_lang, text, threshold)
-    if match is None or markup.foreign(text, match.unit.target) is not None:
-        return None  # a remembered translation carrying markup its source lacks is never replayed
-    return _adapt(match, text, enforcer)
+    return suggest_many(memory, source_lang, target_lang, [Query(text, prev, next_)], threshold, enforcer)[0]
+
+
+def suggest_many(
+    memory: Memory, source_lang: str, target_lang: str, queries: Sequence[Query], threshold: float, enforcer: Enforcer | None
+) -> list[Suggestion | None]:
+    """What the TM offers for each sentence: its exact match, else its best fuzzy one, adapted. The exact
+    matches of a whole article are read at once, then the fuzzy ones of the sentences left (a server's
+    round trips are per batch, not per sentence)."""
+    found: list[Suggestion | None] = [None] * len(queries)
+    for i, (query, exact) in enumerate(zip(queries, memory.exact_many(source_lang, target_lang, queries))):
+        if exact is not None and markup.foreign(query.text, exact.unit.target) is None:
+            label = "100 % in context" if exact.in_context else "100 %"
+            found[i] = Suggestion(exact.unit.target, False, f"{label}, {exact.unit.origin}, {exact.unit.article or 'imported'}")
+    left = [i for i, suggestion in enumerate(found) if suggestion is None]
+    for i, match in zip(left, memory.fuzzy_many(source_lang, target_lang, [queries[i].text for i in left], threshold)):
+        if match is not None and markup.foreign(queries[i].text, match.unit.target) is None:  # markup its source lacks is never replayed
+            found[i] = _adapt(match, queries[i].text, enforcer)
+    return found
 
 
 def _adapt(match: TMMatch, text: str, enforcer: Enforcer | None) -> Suggestion:

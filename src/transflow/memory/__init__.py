@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .base import Memory, TMMatch, TMUnit, normalize
+from .base import Memory, Query, TMMatch, TMUnit, normalize
 
-__all__ = ["Memory", "TMMatch", "TMUnit", "copy", "exists", "is_server", "normalize", "open_memory", "redact", "same"]
+__all__ = ["Memory", "Query", "TMMatch", "TMUnit", "copy", "exists", "is_server", "normalize", "open_memory", "redact", "same"]
 
 _SCHEMES = ("postgresql://", "postgres://")
 

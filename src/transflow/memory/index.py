@@ -23,6 +23,8 @@ import re
 import zlib
 from hashlib import blake2b
 
+import numpy as np
+
 CHOSEN = 10  # terms that vote
 COUNTED = 300  # postings counted per term to rank terms: beyond this a term is simply "common"
 READ = 2_000  # postings read per chosen term, newest first: bounds a lookup when every term is common
@@ -64,13 +66,14 @@ def term_keys(source_lang: str, target_lang: str, norm: str) -> list[int]:
 
     A longer one is keyed by its winnowed longest n-grams (Schleimer,
     Wilkerson and Aiken, SIGMOD 2003): the smallest key of every WINDOW
-    consecutive ones, about a third. Two sentences sharing a run of WINDOW
-    n-grams both keep that run's smallest key, so a unit is still found with
-    up to three words edited (past 16 words, three edits leave a run of four
-    words: three pairs). A long English unit is filed under ~11 keys instead
-    of ~43, which lets the postings fit a server's memory and import at full
-    speed; and since the lookup asks with its own winnowed keys, the keys it
-    ranks by rarity are the ones a match was filed under.
+    consecutive ones, about half of them (2 / (WINDOW + 1)). Two sentences
+    sharing a run of WINDOW n-grams both keep that run's smallest key, so a
+    unit is still found with up to three words edited (past 16 words, three
+    edits leave a run of four words: three pairs). A 29-word unit is filed
+    under ~14 keys instead of 57 (its words and pairs), which lets the
+    postings fit a server's memory and import at full speed; and since the
+    lookup asks with its own winnowed keys, the keys it ranks by rarity are
+    the ones a match was filed under.
     """
     grams, shorter = _grams(source_lang, target_lang, norm)
     if len(grams) <= SHORT:
@@ -101,6 +104,62 @@ def _grams(source_lang: str, target_lang: str, norm: str) -> tuple[list[int], li
         triples = [(a * _M1 ^ b * _M2 ^ c) & _MASK for a, b, c in zip(keys, keys[1:], keys[2:])]
         return (triples, pairs) if triples else (pairs, [] if pairs else keys)
     return (pairs, keys) if pairs else (keys, [])
+
+
+_WORD_OR_BREAK = re.compile(r"\w+|\n")
+_BREAK = 1 << 32  # the key of the line break between sentences: no CRC is that large
+
+
+def filed_keys(source_lang: str, target_lang: str, norms: list[str]) -> list[list[int]]:
+    """The term keys each of *norms* is filed under: term_keys' keys (as a set, in no set order), for a
+    whole import chunk at once.
+
+    Per sentence, term building is ~30 µs of Python, the larger part of an
+    import's work; here the chunk is one lower-cased string tokenized by one
+    regular expression, and the pairs, the winnowing windows and the
+    per-sentence deduplication are numpy operations over all its tokens.
+    A sentence with Japanese/Chinese characters (their own terms) takes term_keys.
+    """
+    unspaced = {i: term_keys(source_lang, target_lang, norm) for i, norm in enumerate(norms) if _UNSPACED.search(norm)}
+    if not unspaced:
+        return _spaced_keys(source_lang, target_lang, norms)
+    spaced = iter(_spaced_keys(source_lang, target_lang, [norm for i, norm in enumerate(norms) if i not in unspaced]))
+    return [unspaced[i] if i in unspaced else next(spaced) for i in range(len(norms))]
+
+
+def _spaced_keys(source_lang: str, target_lang: str, norms: list[str]) -> list[list[int]]:
+    found = _WORD_OR_BREAK.findall("\n".join(norms).lower())
+    known = _KEYS.setdefault((source_lang, target_lang), {})
+    missing = set(found).difference(known)
+    if len(known) + len(missing) > _KEYS_KEPT:
+        known.clear()
+        missing = set(found)
+    if missing:
+        seed = zlib.crc32(f"{source_lang}>{target_lang}\x1f".encode())
+        known.update((token, zlib.crc32(token.encode(), seed)) for token in missing)
+        known["\n"] = _BREAK
+    keys = np.fromiter(map(known.__getitem__, found), dtype=np.uint64, count=len(found))
+    word = keys != _BREAK
+    sentence = np.cumsum(~word)  # each token's sentence (a break counts for the next one, and is never a term)
+    size = np.bincount(sentence[word], minlength=len(norms))
+    short = size - 1 <= SHORT
+    pair = word[:-1] & word[1:]
+    pairs = (keys[:-1] * np.uint64(_M1) ^ keys[1:]) & np.uint64(_MASK)
+    window = pair[:-2] & pair[1:-1] & pair[2:]
+    lowest = np.minimum(np.minimum(pairs[:-2], pairs[1:-1]), pairs[2:])
+    terms = [
+        (sentence[:-1][pair & short[sentence[:-1]]], pairs[pair & short[sentence[:-1]]]),
+        (sentence[word & short[sentence]], keys[word & short[sentence]]),
+        (sentence[:-3][window & ~short[sentence[:-3]]], lowest[window & ~short[sentence[:-3]]]),
+    ]
+    owner = np.concatenate([owner for owner, _ in terms]).astype(np.uint64)
+    filed = np.sort(owner << np.uint64(33) | np.concatenate([key for _, key in terms]))
+    first = np.ones(len(filed), dtype=bool)
+    first[1:] = filed[1:] != filed[:-1]  # sorted, so a repeat follows its first
+    filed = filed[first]
+    ends = np.cumsum(np.bincount((filed >> np.uint64(33)).astype(np.int64), minlength=len(norms))).tolist()
+    flat = (filed & np.uint64(_MASK)).tolist()
+    return [flat[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def choose(keys: list[int], counts: dict[int, int]) -> list[int]:

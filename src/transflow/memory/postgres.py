@@ -51,16 +51,17 @@ _MERGE = [
         RETURNING id)
     UPDATE tm_incoming i SET fresh = true FROM stored s WHERE i.id = s.id""",
     "INSERT INTO tm_postings (term, unit) SELECT t, id FROM tm_incoming, unnest(terms) t WHERE fresh ORDER BY 1, 2",
+    "TRUNCATE tm_incoming",
 ]
 _COUNTS = f"""SELECT k.term, (SELECT count(*) FROM (SELECT 1 FROM tm_postings p WHERE p.term = k.term LIMIT {index.COUNTED}) s)
               FROM unnest(%s::bigint[]) AS k(term)"""
 _CANDIDATES = f"""
-    SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))} FROM (
-        SELECT p.unit, count(*) AS n
-        FROM unnest(%s::bigint[]) AS c(term)
+    SELECT v.query, {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))} FROM (
+        SELECT c.query, p.unit, row_number() OVER (PARTITION BY c.query ORDER BY count(*) DESC, p.unit DESC) AS place
+        FROM unnest(%s::int[], %s::bigint[]) AS c(query, term)
         CROSS JOIN LATERAL (SELECT unit FROM tm_postings WHERE term = c.term ORDER BY unit DESC LIMIT {index.READ}) p
-        GROUP BY p.unit ORDER BY n DESC, p.unit DESC LIMIT {index.CANDIDATES}
-    ) v JOIN tm_units u ON u.id = v.unit"""
+        GROUP BY c.query, p.unit
+    ) v JOIN tm_units u ON u.id = v.unit WHERE v.place <= {index.CANDIDATES}"""
 _ATTEMPTS = 10
 _SHAPE = {"tm_units": {"id", *(c.strip() for c in COLUMNS.split(","))}, "tm_postings": {"term", "unit"}}
 
@@ -131,24 +132,33 @@ class PostgresMemory(Memory):
             except self._errors.Error as err:
                 raise self._failed(err) from None
 
-    def _store(self, rows: Sequence[Row]) -> None:
-        def write(cur) -> None:
+    def _bulk(self, write) -> None:
+        def run(cur) -> None:
             cur.execute("CREATE TEMP TABLE tm_incoming ON COMMIT DROP AS SELECT *, NULL::bigint[] AS terms, false AS fresh FROM tm_units WITH NO DATA")
-            cur.execute("SELECT nextval('tm_unit_ids') FROM generate_series(1, %s)", (len(rows),))
-            ids = [id_ for (id_,) in cur.fetchall()]
-            with cur.copy(f"COPY tm_incoming (id, {COLUMNS}, terms) FROM STDIN") as copy:
-                for id_, row in zip(ids, rows):
-                    # The terms as an array literal: psycopg's list dumper costs ~10 µs a term in Python.
-                    copy.write_row((id_, *row.values(), "{%s}" % ("%d," * len(row.terms) % tuple(row.terms))[:-1]))
-            for statement in _MERGE:
-                cur.execute(statement)
+            write(lambda rows: self._stage(cur, rows), lambda: self._merge(cur))
 
-        self._run(write)
+        self._run(run)
 
-    def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]:
+    def _stage(self, cur, rows: list[Row]) -> None:
+        """The rows streamed by COPY into the temporary table, with ids reserved for them (kept only if new)."""
+        cur.execute("SELECT nextval('tm_unit_ids') FROM generate_series(1, %s)", (len(rows),))
+        ids = [id_ for (id_,) in cur.fetchall()]
+        with cur.copy(f"COPY tm_incoming (id, {COLUMNS}, terms) FROM STDIN") as copy:
+            for id_, row in zip(ids, rows):
+                # The terms as an array literal: psycopg's list dumper costs ~10 µs a term in Python.
+                copy.write_row((id_, *row.values(), "{%s}" % ("%d," * len(row.terms) % tuple(row.terms))[:-1]))
+
+    def _merge(self, cur) -> None:
+        for statement in _MERGE:
+            cur.execute(statement)
+
+    def _with_norm_keys(self, norm_keys: Sequence[int]) -> dict[int, list[tuple[int, TMUnit]]]:
         def read(cur):
-            cur.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE norm_key = %s", (norm_key,))
-            return [unit_of(row) for row in cur.fetchall()]
+            cur.execute(f"SELECT norm_key, {UNIT_COLUMNS} FROM tm_units WHERE norm_key = ANY(%s::bigint[])", (list(norm_keys),))
+            found: dict[int, list[tuple[int, TMUnit]]] = {}
+            for norm_key, *row in cur.fetchall():
+                found.setdefault(norm_key, []).append(unit_of(row))
+            return found
 
         return self._run(read)
 
@@ -159,10 +169,17 @@ class PostgresMemory(Memory):
 
         return self._run(read)
 
-    def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
+    def _candidates(self, chosen: Sequence[Sequence[int]]) -> list[list[tuple[int, TMUnit]]]:
+        """Every list's votes counted by the server in one statement, the batch's units in one answer."""
+        queries = [i for i, terms in enumerate(chosen) for _ in terms]
+        terms = [term for found in chosen for term in found]
+
         def read(cur):
-            cur.execute(_CANDIDATES, (list(chosen),))
-            return [unit_of(row) for row in cur.fetchall()]
+            cur.execute(_CANDIDATES, (queries, terms))
+            found: list[list[tuple[int, TMUnit]]] = [[] for _ in chosen]
+            for query, *row in cur.fetchall():
+                found[query].append(unit_of(row))
+            return found
 
         return self._run(read)
 

@@ -129,18 +129,20 @@ class SQLiteMemory(Memory):
 
         self._retry(run)
 
-    def _store(self, rows: Sequence[Row]) -> None:
+    def _bulk(self, write) -> None:
         with self._reading():
-            self._transaction(lambda: self._write(rows))
+            self._transaction(lambda: write(self._stage, self._merge))
 
-    def _write(self, rows: Sequence[Row]) -> None:
-        """Stage the rows, then let SQLite merge them and index the new ones in a few statements."""
+    def _stage(self, rows: list[Row]) -> None:
+        """Rows into the temporary table, with the ids they get if new; SQLite merges them in a few statements."""
         self.db.execute(_STAGING)
         first = (self.db.execute("SELECT max(id) FROM tm_units").fetchone()[0] or 0) + 1
         self.db.executemany(
             f"INSERT INTO temp.tm_incoming (id, {COLUMNS}, terms) VALUES ({','.join('?' * 14)})",
             ((first + i, *row.values(), ("%x " * len(row.terms)) % tuple(row.terms)) for i, row in enumerate(rows)),
         )
+
+    def _merge(self) -> None:
         for statement in _MERGE:
             self.db.execute(statement)
 
@@ -152,7 +154,8 @@ class SQLiteMemory(Memory):
 
         def move() -> None:
             old = self.db.execute("SELECT source_lang, target_lang, source, target, origin, article, prev, next, created, updated FROM units ORDER BY id")
-            self._write(prepare(TMUnit(*row) for row in old.fetchall()))
+            self._stage(prepare(TMUnit(*row) for row in old.fetchall()))
+            self._merge()
             for trigger in ("units_added", "units_removed"):
                 self.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             for table in _OLD_TABLES:
@@ -160,9 +163,15 @@ class SQLiteMemory(Memory):
 
         self._transaction(move)
 
-    def _with_norm_key(self, norm_key: int) -> list[tuple[int, TMUnit]]:
+    def _with_norm_keys(self, norm_keys: Sequence[int]) -> dict[int, list[tuple[int, TMUnit]]]:
+        found: dict[int, list[tuple[int, TMUnit]]] = {}
         with self._reading():
-            return [unit_of(row) for row in self.db.execute(f"SELECT {UNIT_COLUMNS} FROM tm_units WHERE norm_key = ?", (norm_key,))]
+            for start in range(0, len(norm_keys), _CHUNK):
+                chunk = norm_keys[start : start + _CHUNK]
+                query = f"SELECT norm_key, {UNIT_COLUMNS} FROM tm_units WHERE norm_key IN ({','.join('?' * len(chunk))})"
+                for norm_key, *row in self.db.execute(query, chunk):
+                    found.setdefault(norm_key, []).append(unit_of(row))
+        return found
 
     def _counts(self, keys: Sequence[int]) -> dict[int, int]:
         count = f"(SELECT count(*) FROM (SELECT 1 FROM tm_postings WHERE tm_postings MATCH ? LIMIT {index.COUNTED}))"
@@ -174,15 +183,19 @@ class SQLiteMemory(Memory):
                 counts.update(zip(chunk, self.db.execute(query, [f'"{key:x}"' for key in chunk]).fetchone()))
         return counts
 
-    def _candidates(self, chosen: Sequence[int]) -> list[tuple[int, TMUnit]]:
-        postings = " UNION ALL ".join(
-            [f"SELECT * FROM (SELECT rowid AS unit FROM tm_postings WHERE tm_postings MATCH ? ORDER BY rowid DESC LIMIT {index.READ})"] * len(chosen)
-        )
-        query = f"""SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))}
-                    FROM (SELECT unit, count(*) AS n FROM ({postings}) GROUP BY unit ORDER BY n DESC, unit DESC LIMIT {index.CANDIDATES}) v
-                    JOIN tm_units u ON u.id = v.unit"""
+    def _candidates(self, chosen: Sequence[Sequence[int]]) -> list[list[tuple[int, TMUnit]]]:
+        """One query per list: in-process, a round trip costs nothing."""
+        found = []
         with self._reading():
-            return [unit_of(row) for row in self.db.execute(query, [f'"{key:x}"' for key in chosen])]
+            for terms in chosen:
+                postings = " UNION ALL ".join(
+                    [f"SELECT * FROM (SELECT rowid AS unit FROM tm_postings WHERE tm_postings MATCH ? ORDER BY rowid DESC LIMIT {index.READ})"] * len(terms)
+                )
+                query = f"""SELECT {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))}
+                            FROM (SELECT unit, count(*) AS n FROM ({postings}) GROUP BY unit ORDER BY n DESC, unit DESC LIMIT {index.CANDIDATES}) v
+                            JOIN tm_units u ON u.id = v.unit"""
+                found.append([unit_of(row) for row in self.db.execute(query, [f'"{key:x}"' for key in terms])])
+        return found
 
     def export(self, source_lang: str, target_lang: str) -> Iterator[TMUnit]:
         with self._reading():

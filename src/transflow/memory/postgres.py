@@ -14,6 +14,7 @@ postings are written only for units this transaction really inserted.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator, Sequence
 
@@ -56,12 +57,14 @@ _MERGE = [
 _COUNTS = f"""SELECT k.term, (SELECT count(*) FROM (SELECT 1 FROM tm_postings p WHERE p.term = k.term LIMIT {index.COUNTED}) s)
               FROM unnest(%s::bigint[]) AS k(term)"""
 _CANDIDATES = f"""
-    SELECT v.query, {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))} FROM (
-        SELECT c.query, p.unit, row_number() OVER (PARTITION BY c.query ORDER BY count(*) DESC, p.unit DESC) AS place
-        FROM unnest(%s::int[], %s::bigint[]) AS c(query, term)
+    SELECT q.query, {', '.join('u.' + c.strip() for c in UNIT_COLUMNS.split(','))}
+    FROM unnest(%s::int[], %s::int[], %s::int[]) AS q(query, first, last)
+    CROSS JOIN LATERAL (
+        SELECT p.unit FROM unnest((%s::bigint[])[q.first:q.last]) AS c(term)
         CROSS JOIN LATERAL (SELECT unit FROM tm_postings WHERE term = c.term ORDER BY unit DESC LIMIT {index.READ}) p
-        GROUP BY c.query, p.unit
-    ) v JOIN tm_units u ON u.id = v.unit WHERE v.place <= {index.CANDIDATES}"""
+        GROUP BY p.unit ORDER BY count(*) DESC, p.unit DESC LIMIT {index.CANDIDATES}
+    ) v
+    CROSS JOIN LATERAL (SELECT * FROM tm_units WHERE id = v.unit) u"""
 _ATTEMPTS = 10
 _SHAPE = {"tm_units": {"id", *(c.strip() for c in COLUMNS.split(","))}, "tm_postings": {"term", "unit"}}
 
@@ -85,7 +88,10 @@ class PostgresMemory(Memory):
 
     def _open_tables(self, cur) -> None:
         """Create the tables only when one is missing: a role with rights on existing tables but no CREATE on
-        the schema (a desk's translators) must open the TM without DDL. Tables of another shape are refused."""
+        the schema (a desk's translators) must open the TM without DDL. Tables of another shape are refused.
+        JIT is turned off for the session: a lookup's statements take milliseconds, and compiling them (as the
+        planner does once its estimates at millions of units cross jit_above_cost) costs ~12 ms each."""
+        cur.execute("SET jit = off")
         cur.execute("SELECT to_regclass('tm_units') IS NULL OR to_regclass('tm_postings') IS NULL OR to_regclass('tm_unit_ids') IS NULL")
         if cur.fetchone()[0]:
             cur.execute(_SCHEMA)
@@ -170,12 +176,14 @@ class PostgresMemory(Memory):
         return self._run(read)
 
     def _candidates(self, chosen: Sequence[Sequence[int]]) -> list[list[tuple[int, TMUnit]]]:
-        """Every list's votes counted by the server in one statement, the batch's units in one answer."""
-        queries = [i for i, terms in enumerate(chosen) for _ in terms]
+        """Every list's votes counted in one statement, each list's own small aggregate (a lateral join, so the
+        server never sorts the batch's postings together nor scans tm_units), the batch's units in one answer."""
+        ends = list(itertools.accumulate(len(terms) for terms in chosen))
+        firsts = [end - len(terms) + 1 for end, terms in zip(ends, chosen)]
         terms = [term for found in chosen for term in found]
 
         def read(cur):
-            cur.execute(_CANDIDATES, (queries, terms))
+            cur.execute(_CANDIDATES, (list(range(len(chosen))), firsts, ends, terms))
             found: list[list[tuple[int, TMUnit]]] = [[] for _ in chosen]
             for query, *row in cur.fetchall():
                 found[query].append(unit_of(row))

@@ -1,12 +1,15 @@
 """Translation-memory speed and recall at newsroom scale, on SQLite and PostgreSQL.
 
 Builds a TM of generated news sentences for each size, then prints: the
-import rate (``Memory.add`` in 50,000-unit transactions, the path ``tm
-import`` and ``tm copy`` take, then the index settled as they do when they
-end), lookups per second the way ``transflow
-translate`` looks up (exact first, then fuzzy at 75), recall of the fuzzy
-lookup against a brute-force ``rapidfuzz.process.extractOne`` over every
-unit, the database size and the peak memory of this process.
+import rate (``Memory.add`` of up to 500,000 units, one transaction, the
+path ``tm import`` takes for a file, then the index settled as it is when
+the import ends), lookups per second the way ``transflow translate`` looks
+up (an article's 30 sentences at once: exact first, then fuzzy at 75), with
+the CPU time of this process and of the PostgreSQL server beside the wall
+time, so a loaded machine does not hide the figure; exact repeats found;
+recall of the fuzzy lookup for one, two and three edited words against a
+brute-force ``rapidfuzz.process.extractOne`` over every unit; the database
+size and the peak memory of this process.
 
 Vocabularies: ``zipf`` draws words with their real frequencies from the
 ``wordfreq`` lists (pip install 'transflow[bench]') with news-like lengths
@@ -15,10 +18,11 @@ the old worst case, 600 words of the sample articles drawn uniformly, so
 every word is common.
 
     python benchmarks/tm_lookup.py --sizes 200000,2000000 [--lang en|vi|ja] [--vocabulary zipf|samples]
-        [--pg postgresql://user@host/db] [--lookups 3000] [--recall 200]
+        [--pg postgresql://user@host/db [--only-pg]] [--lookups 3000] [--recall 100]
 
-With ``--pg`` the TM is built in a fresh schema of that database (dropped
-afterwards) instead of an SQLite file.
+With ``--pg`` the same corpus and the same lookups run on SQLite and then on
+PostgreSQL (in a fresh schema of that database, dropped afterwards), and the
+ratio of their lookup rates is printed.
 """
 
 from __future__ import annotations
@@ -39,13 +43,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from transflow.leverage import suggest
-from transflow.memory import TMUnit, normalize, open_memory
+from transflow.leverage import suggest_many
+from transflow.memory import Memory, Query, TMUnit, normalize, open_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = {"en": "vi", "vi": "en", "ja": "en"}
 THRESHOLD = 75
-BATCH = 50_000
+BATCH = 500_000  # units per Memory.add: one TMX file of tm import
+ARTICLE = 30  # sentences looked up at once, as translate asks for an article
 # Sentence length in words: English news averages ~22 words, Vietnamese ~28 syllables, Japanese ~14 words (~40 characters).
 LENGTH = {"en": (22, 8), "vi": (28, 9), "ja": (14, 5)}
 
@@ -101,17 +106,18 @@ def sentence_maker(lang: str, vocabulary: Vocabulary) -> Callable[[random.Random
     return make
 
 
-def edit(rng: random.Random, text: str, lang: str, vocabulary: Vocabulary) -> str:
-    """*text* with one to three word edits (replace, insert, delete, or a changed number)."""
+def edit(rng: random.Random, text: str, lang: str, vocabulary: Vocabulary, edits: int | None = None) -> str:
+    """*text* with *edits* word edits (replace, insert, delete, or a changed number; one to three by default)."""
+    edits = edits or rng.randint(1, 3)
     if lang == "ja":
         chars = list(text)
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(edits):
             at = rng.randrange(len(chars))
             span = rng.randint(1, 3)
             chars[at : at + (span if rng.random() < 0.7 else 0)] = vocabulary.draw(rng, 1)
         return "".join(chars)
     words = text.split()
-    for _ in range(rng.randint(1, 3)):
+    for _ in range(edits):
         at, roll = rng.randrange(len(words)), rng.random()
         if roll < 0.5:
             words[at] = vocabulary.draw(rng, 1)[0]
@@ -120,6 +126,16 @@ def edit(rng: random.Random, text: str, lang: str, vocabulary: Vocabulary) -> st
         else:
             words.insert(at, vocabulary.draw(rng, 1)[0])
     return " ".join(words)
+
+
+def server_cpu(memory: Memory) -> Callable[[], float]:
+    """CPU seconds used so far by the PostgreSQL backend serving *memory* (read from /proc when the server is on this machine)."""
+    pid = getattr(getattr(memory, "db", None), "info", None)
+    stat = Path(f"/proc/{pid.backend_pid}/stat") if pid is not None and hasattr(pid, "backend_pid") else None
+    if stat is None or not stat.exists():
+        return lambda: 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    return lambda: sum(int(field) for field in stat.read_text().rsplit(")", 1)[1].split()[11:13]) / ticks
 
 
 @contextmanager
@@ -142,81 +158,97 @@ def memory_at(pg: str | None, folder: Path) -> Iterator[tuple[str, Callable[[], 
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def run(size: int, lang: str, vocabulary: Vocabulary, args: argparse.Namespace, folder: Path) -> None:
+def corpus(size: int, lang: str, vocabulary: Vocabulary, lookups: int) -> tuple[list[str], list[str], list[int | None]]:
+    """*size* distinct sentences, and the lookups asked of them: a third exact repeats, a third with one, two or
+    three words edited (the number of edits given, 0 for a repeat, None for a new sentence), a third new."""
     rng = random.Random(size)
     make = sentence_maker(lang, vocabulary)
+    sources = list(dict.fromkeys(make(rng) for _ in range(size)))
+    while len(sources) < size:
+        sources = list(dict.fromkeys(sources + [make(rng) for _ in range(size - len(sources))]))
+    queries, edits = [], []
+    for n in range(lookups):
+        kind, edited = n % 3, 1 + (n // 3) % 3
+        queries.append(rng.choice(sources) if kind == 0 else edit(rng, rng.choice(sources), lang, vocabulary, edited) if kind == 1 else make(rng))
+        edits.append(0 if kind == 0 else edited if kind == 1 else None)
+    return sources, queries, edits
+
+
+def brute_force(sources: list[str], queries: list[str], edits: list[int | None], per_edit: int) -> dict[int, list[tuple[str, float]]]:
+    """For up to *per_edit* edited queries of each number of edits, the best score over every unit
+    (rapidfuzz.process.extractOne), where one scores ≥ THRESHOLD and below 100."""
+    norms = [normalize(s) for s in sources]
+    found: dict[int, list[tuple[str, float]]] = {}
+    for edited in (1, 2, 3):
+        found[edited] = []
+        for query in [q for q, e in zip(queries, edits) if e == edited][:per_edit]:
+            best = process.extractOne(normalize(query), norms, scorer=fuzz.ratio, score_cutoff=THRESHOLD)
+            if best is not None and best[1] < 100:
+                found[edited].append((query, best[1]))
+    return found
+
+
+def measure(backend: str, location: str, db_size: Callable[[], int], lang: str, sources: list[str], queries: list[str],
+            edits: list[int | None], truth: dict[int, list[tuple[str, float]]]) -> float:
+    """Import *sources* into the TM at *location*, look *queries* up as translate does, check recall; the lookup rate."""
     target = TARGET.get(lang, "en")
-    sources: list[str] = []
-    seen: set[str] = set()
-    with memory_at(args.pg, folder) as (location, db_size):
-        imported, seconds, cpu = 0, 0.0, 0.0
-        memory = open_memory(location)
-        while imported < size:
-            batch = []
-            while len(batch) < min(BATCH, size - imported):
-                text = make(rng)
-                if text not in seen:
-                    seen.add(text)
-                    batch.append(text)
-            sources += batch
-            units = [TMUnit(lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in batch]
-            began, cpu_began = time.perf_counter(), time.process_time()
-            imported += memory.add(units)
-            seconds += time.perf_counter() - began
-            cpu += time.process_time() - cpu_began
-        del seen
+    pg = backend == "PostgreSQL"
+    imported, seconds, cpu = 0, 0.0, 0.0
+    memory = open_memory(location)
+    server = server_cpu(memory)
+    server_began = server()
+    for start in range(0, len(sources), BATCH):
+        units = [TMUnit(lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in sources[start : start + BATCH]]
         began, cpu_began = time.perf_counter(), time.process_time()
-        memory.close()  # as ``tm import`` ends: the index is settled after a bulk write
+        imported += memory.add(units)
         seconds += time.perf_counter() - began
         cpu += time.process_time() - cpu_began
-        memory = open_memory(location)
-        print(
-            f"  import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s; {cpu:.1f} s CPU in this process); "
-            f"database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}"
-        )
+    began, cpu_began = time.perf_counter(), time.process_time()
+    memory._settle()  # what closing after ``tm import`` does, here before the connection ends so the server's CPU can be read
+    memory._written = 0
+    seconds += time.perf_counter() - began
+    cpu += time.process_time() - cpu_began
+    on_server = f", {server() - server_began:.1f} s CPU in the server" if pg else ""
+    memory.close()
+    memory = open_memory(location)
+    print(
+        f"  {backend} import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s; {cpu:.1f} s CPU in this process{on_server}); "
+        f"database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}"
+    )
 
-        queries = []
-        for n in range(args.lookups):
-            kind = n % 3
-            queries.append(rng.choice(sources) if kind == 0 else edit(rng, rng.choice(sources), lang, vocabulary) if kind == 1 else make(rng))
-        found = {"exact": 0, "fuzzy": 0, "none": 0}
-        began, cpu_began = time.perf_counter(), time.process_time()
-        for query in queries:
-            match = suggest(memory, lang, target, query, "", "", THRESHOLD, None)
+    found = {"exact": 0, "fuzzy": 0, "none": 0}
+    exact_repeats = 0
+    server = server_cpu(memory)
+    began, cpu_began, server_began = time.perf_counter(), time.process_time(), server()
+    for start in range(0, len(queries), ARTICLE):
+        batch = queries[start : start + ARTICLE]
+        for match, edited in zip(suggest_many(memory, lang, target, [Query(q) for q in batch], THRESHOLD, None), edits[start:]):
             found["none" if match is None else "fuzzy" if match.fuzzy else "exact"] += 1
-        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-        print(
-            f"  lookups: {args.lookups:,} in {seconds:.1f} s, {args.lookups / seconds:,.0f} lookups/s ({cpu:.1f} s CPU in this process; "
-            f"exact {found['exact']:,}, fuzzy {found['fuzzy']:,}, no match {found['none']:,}); load average {os.getloadavg()[0]:.1f}"
-        )
-
-        norms = [normalize(s) for s in sources]
-        del sources
-        sample = [q for n, q in enumerate(queries) if n % 3 == 1][: args.recall]
-        matched = agreed = 0
+            exact_repeats += edited == 0 and match is not None and not match.fuzzy
+    seconds, cpu, server_seconds = time.perf_counter() - began, time.process_time() - cpu_began, server() - server_began
+    rate = len(queries) / seconds
+    on_server = f", {server_seconds:.1f} s CPU in the server" if pg else ""
+    print(
+        f"  {backend} lookups: {len(queries):,} in {seconds:.1f} s, {rate:,.0f} lookups/s in batches of {ARTICLE} "
+        f"({cpu:.1f} s CPU in this process{on_server}: {len(queries) / (cpu + server_seconds):,.0f} lookups per CPU second; "
+        f"exact {found['exact']:,}, fuzzy {found['fuzzy']:,}, no match {found['none']:,}); load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"  {backend} exact repeats found as exact: {exact_repeats}/{edits.count(0)} = {100 * exact_repeats / max(edits.count(0), 1):.1f} %")
+    for edited, expected in truth.items():
         misses = []
-        began = time.perf_counter()
-        for query in sample:
-            norm = normalize(query)
-            brute = process.extractOne(norm, norms, scorer=fuzz.ratio, score_cutoff=THRESHOLD)
-            if brute is None or brute[1] == 100:
-                continue
-            matched += 1
+        for query, brute_score in expected:
             fast = memory.fuzzy(lang, target, query, THRESHOLD)
-            if fast is not None and fast.score == int(brute[1]):
-                agreed += 1
-            else:
-                misses.append((query, brute[1], fast.score if fast else None))
-        brute_seconds = time.perf_counter() - began
+            if fast is None or fast.score != int(brute_score):
+                misses.append((query, brute_score, fast.score if fast else None))
+        agreed = len(expected) - len(misses)
         print(
-            f"  recall: {agreed}/{matched} = {100 * agreed / max(matched, 1):.1f} % of edited sentences with a brute-force match ≥ {THRESHOLD} "
-            f"(brute force: {brute_seconds / max(len(sample), 1):.2f} s per lookup)"
+            f"  {backend} recall, {edited} word{'s' * (edited > 1)} edited: {agreed}/{len(expected)} = {100 * agreed / max(len(expected), 1):.1f} % "
+            f"of those with a brute-force match ≥ {THRESHOLD}"
         )
-        for query, brute_score, fast_score in misses[:3]:
+        for query, brute_score, fast_score in misses[:2]:
             print(f"    missed: brute force {brute_score:.0f}, index {fast_score}: {query[:80]}")
-        memory.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  peak memory of this process: {peak:,.0f} MiB (corpus and brute-force list included)")
+    memory.close()
+    return rate
 
 
 def main() -> None:
@@ -224,16 +256,27 @@ def main() -> None:
     parser.add_argument("--sizes", default="200000", help="TM sizes, comma-separated (e.g. 200000,2000000)")
     parser.add_argument("--lang", default="en", choices=sorted(TARGET))
     parser.add_argument("--vocabulary", default="zipf", choices=("zipf", "samples"))
-    parser.add_argument("--pg", default=None, help="postgresql:// URL: benchmark the PostgreSQL backend there")
+    parser.add_argument("--pg", default=None, help="postgresql:// URL: benchmark the PostgreSQL backend there too, on the same corpus")
+    parser.add_argument("--only-pg", action="store_true", help="with --pg: skip SQLite")
     parser.add_argument("--lookups", type=int, default=3_000)
-    parser.add_argument("--recall", type=int, default=200, help="edited sentences checked against brute force")
+    parser.add_argument("--recall", type=int, default=100, help="sentences checked against brute force for each number of edited words")
     args = parser.parse_args()
     vocabulary = zipf_vocabulary(args.lang) if args.vocabulary == "zipf" else samples_vocabulary()
-    backend = "PostgreSQL" if args.pg else "SQLite"
+    backends = [b for b in ("SQLite", "PostgreSQL") if (b == "SQLite" and not (args.pg and args.only_pg)) or (b == "PostgreSQL" and args.pg)]
     for size in (int(s) for s in args.sizes.split(",")):
-        print(f"{backend}, {args.lang}→{TARGET[args.lang]}, {args.vocabulary} vocabulary ({len(vocabulary.words):,} words), {size:,} units (cpus: {os.cpu_count()}):")
-        with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as tmp:
-            run(size, args.lang, vocabulary, args, Path(tmp))
+        print(f"{' and '.join(backends)}, {args.lang}→{TARGET[args.lang]}, {args.vocabulary} vocabulary ({len(vocabulary.words):,} words), {size:,} units (cpus: {os.cpu_count()}):")
+        began = time.perf_counter()
+        sources, queries, edits = corpus(size, args.lang, vocabulary, args.lookups)
+        truth = brute_force(sources, queries, edits, args.recall)
+        print(f"  (corpus and brute-force answers: {time.perf_counter() - began:.0f} s)")
+        rates = {}
+        for backend in backends:
+            with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as tmp, memory_at(args.pg if backend == "PostgreSQL" else None, Path(tmp)) as (location, db_size):
+                rates[backend] = measure(backend, location, db_size, args.lang, sources, queries, edits, truth)
+        if len(rates) == 2:
+            print(f"  PostgreSQL / SQLite lookups: {rates['PostgreSQL'] / rates['SQLite']:.2f}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak memory of this process: {peak:,.0f} MiB (corpus and brute-force list included)")
 
 
 if __name__ == "__main__":

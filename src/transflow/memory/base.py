@@ -129,7 +129,7 @@ class Memory(ABC):
         """
         given = iter(units)
         taken: list[TMUnit] = []
-        distinct: set[int] = set()
+        distinct: set[tuple[int, int]] = set()
 
         def write(stage: Callable[[list[Row]], None], merge: Callable[[], None]) -> None:
             distinct.clear()
@@ -140,7 +140,7 @@ class Memory(ABC):
                     stage(rows)
                     upcoming = pool.submit(next, chunks, [])  # only now: preparing during the staging would fight it for the GIL
                     merge()
-                    distinct.update(hash((row.norm_key, row.target_key)) for row in rows)
+                    distinct.update((row.norm_key, row.target_key) for row in rows)
 
         self._bulk(write)
         self._written += len(distinct)

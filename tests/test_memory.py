@@ -7,6 +7,7 @@ half is skipped on a developer's machine and fails in CI.
 """
 
 import multiprocessing
+import os
 import sqlite3
 from pathlib import Path
 
@@ -311,6 +312,64 @@ def test_a_tm_that_stays_deadlocked_is_one_line_and_stores_nothing(server_tm):
             tm.add(UNITS)
         assert str(failed.value).endswith("translation memory is busy; try again") and "\n" not in str(failed.value)
         assert tm.stats() == []
+
+
+def _postings_index(admin) -> int:
+    return admin.execute("SELECT indexrelid::int FROM pg_index WHERE indrelid = 'tm_postings'::regclass AND indisprimary").fetchone()[0]
+
+
+def _filed(units: list[TMUnit]) -> set[tuple[int, str]]:
+    """(term, source) for every term each unit is filed under, as index.term_keys says."""
+    from transflow.memory import index, normalize
+
+    return {(term, u.source) for u in units for term in index.term_keys(u.source_lang, u.target_lang, normalize(u.source))}
+
+
+def test_an_import_larger_than_the_tm_builds_the_postings_index_after_its_rows(server_tm):
+    """The first load of an archive files its postings without the (term, unit) index and builds it afterwards
+    (twice as fast as inserting into it); an import smaller than the TM inserts into the index it has. Either way
+    each new unit is filed under exactly its terms, and a refreshed unit is not filed twice."""
+    url, admin = server_tm
+    archive = [TMUnit("en", "vi", f"Archive story {n} about the trade talks in Hanoi.", f"Bài lưu trữ {n}.") for n in range(300)]
+    nightly = [TMUnit("en", "vi", f"Nightly story {n} on rice exports.", f"Bài đêm {n}.") for n in range(20)]
+    before = _postings_index(admin)
+    with open_memory(url) as tm:
+        assert tm.add(archive) == 300
+        rebuilt = _postings_index(admin)
+        assert rebuilt != before
+        assert tm.add(nightly + archive[:5]) == 25
+        assert _postings_index(admin) == rebuilt
+        assert tm.fuzzy("en", "vi", "Archive story 7 about the trade talks in Saigon.", 75).unit.target == "Bài lưu trữ 7."
+        assert tm.fuzzy("en", "vi", "Nightly story 3 on rice imports.", 75).unit.target == "Bài đêm 3."
+    filed = admin.execute("SELECT p.term, u.source FROM tm_postings p JOIN tm_units u ON u.id = p.unit").fetchall()
+    assert len(filed) == len(set(filed)) and set(filed) == _filed(archive + nightly)
+    assert admin.execute(
+        "SELECT indisprimary AND indisvalid AND indisunique FROM pg_index WHERE indrelid = 'tm_postings'::regclass"
+    ).fetchall() == [(True,)]
+
+
+def test_a_desk_role_that_does_not_own_the_tables_imports_into_the_index_it_has(server_tm):
+    """Rebuilding the index needs the table's owner; a translator's role with rights on the tables only inserts."""
+    url, admin = server_tm
+    desk = os.environ.get("TRANSFLOW_TEST_PG_DESK", "")
+    if not desk:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must test a desk role: .ci/run creates one and sets TRANSFLOW_TEST_PG_DESK")
+        pytest.skip("no desk role: set TRANSFLOW_TEST_PG_DESK=postgresql://desk-user@host/db (a role that owns nothing)")
+    import psycopg
+
+    schema = admin.execute("SELECT current_schema()").fetchone()[0]
+    role = psycopg.conninfo.conninfo_to_dict(desk)["user"]
+    admin.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+    admin.execute(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    admin.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
+    before = _postings_index(admin)
+    units = [TMUnit("en", "vi", f"Desk story {n} was filed late.", f"Bài {n} nộp muộn.") for n in range(50)]
+    with open_memory(desk + ("&" if "?" in desk else "?") + f"options=-csearch_path%3D{schema}") as tm:
+        assert tm.add(units) == 50
+        assert tm.fuzzy("en", "vi", "Desk story 4 was filed early.", 75).unit.target == "Bài 4 nộp muộn."
+    assert _postings_index(admin) == before
+    assert set(admin.execute("SELECT p.term, u.source FROM tm_postings p JOIN tm_units u ON u.id = p.unit").fetchall()) == _filed(units)
 
 
 @pytest.fixture

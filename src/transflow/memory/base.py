@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 from . import index
@@ -54,9 +55,8 @@ class Query:
     next: str = ""
 
 
-@dataclass(frozen=True)
-class Row:
-    """A unit ready to store: its keys and index terms computed once, by the writer."""
+class Row(NamedTuple):
+    """A unit ready to store: its keys and index terms computed once, by the writer (a tuple: an import makes millions)."""
 
     norm_key: int
     target_key: int

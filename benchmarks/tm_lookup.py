@@ -1,15 +1,16 @@
 """Translation-memory speed and recall at newsroom scale, on SQLite and PostgreSQL.
 
 Builds a TM of generated news sentences for each size, then prints: the
-import rate (``Memory.add`` of up to 500,000 units, one transaction, the
-path ``tm import`` takes for a file, then the index settled as it is when
-the import ends), lookups per second the way ``transflow translate`` looks
+import rate (the whole corpus in one ``Memory.add``, one transaction: the
+path ``tm import`` takes for one file, here an archive loaded into an empty
+TM; then the index settled as it is when the import ends), lookups per second the way ``transflow translate`` looks
 up (an article's 30 sentences at once: exact first, then fuzzy at 75), with
 the CPU time of this process and of the PostgreSQL server beside the wall
 time, so a loaded machine does not hide the figure; exact repeats found;
 recall of the fuzzy lookup for one, two and three edited words against a
-brute-force ``rapidfuzz.process.extractOne`` over every unit; the database
-size and the peak memory of this process.
+brute-force ``rapidfuzz.process.extractOne`` over every unit; the rate of a
+further file of new units (a tenth of the size: a desk's nightly import into
+the full TM); the database size and the peak memory of this process.
 
 Vocabularies: ``zipf`` draws words with their real frequencies from the
 ``wordfreq`` lists (pip install 'transflow[bench]') with news-like lengths
@@ -49,7 +50,7 @@ from transflow.memory import Memory, Query, TMUnit, normalize, open_memory
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = {"en": "vi", "vi": "en", "ja": "en"}
 THRESHOLD = 75
-BATCH = 500_000  # units per Memory.add: one TMX file of tm import
+GROWTH = 10  # the further file imported into the full TM: one unit for every GROWTH units it holds
 ARTICLE = 30  # sentences looked up at once, as translate asks for an article
 # Sentence length in words: English news averages ~22 words, Vietnamese ~28 syllables, Japanese ~14 words (~40 characters).
 LENGTH = {"en": (22, 8), "vi": (28, 9), "ja": (14, 5)}
@@ -174,6 +175,17 @@ def corpus(size: int, lang: str, vocabulary: Vocabulary, lookups: int) -> tuple[
     return sources, queries, edits
 
 
+def further(size: int, lang: str, vocabulary: Vocabulary, known: list[str]) -> list[str]:
+    """size // GROWTH new sentences, none already in *known*: the next file a desk imports."""
+    rng, make, held = random.Random(-size), sentence_maker(lang, vocabulary), set(known)
+    found: dict[str, None] = {}
+    while len(found) < size // GROWTH:
+        sentence = make(rng)
+        if sentence not in held:
+            found[sentence] = None
+    return list(found)
+
+
 def brute_force(sources: list[str], queries: list[str], edits: list[int | None], per_edit: int) -> dict[int, list[tuple[str, float]]]:
     """For up to *per_edit* edited queries of each number of edits, the best score over every unit
     (rapidfuzz.process.extractOne), where one scores ≥ THRESHOLD and below 100."""
@@ -188,33 +200,31 @@ def brute_force(sources: list[str], queries: list[str], edits: list[int | None],
     return found
 
 
-def measure(backend: str, location: str, db_size: Callable[[], int], lang: str, sources: list[str], queries: list[str],
-            edits: list[int | None], truth: dict[int, list[tuple[str, float]]]) -> float:
-    """Import *sources* into the TM at *location*, look *queries* up as translate does, check recall; the lookup rate."""
+def imported(backend: str, location: str, lang: str, sources: list[str]) -> str:
+    """Import *sources* as one file into the TM at *location*, as ``tm import`` does (closing settles the index);
+    the rate, with the CPU time of this process and of the server."""
     target = TARGET.get(lang, "en")
-    pg = backend == "PostgreSQL"
-    imported, seconds, cpu = 0, 0.0, 0.0
+    units = [TMUnit(lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in sources]
     memory = open_memory(location)
     server = server_cpu(memory)
-    server_began = server()
-    for start in range(0, len(sources), BATCH):
-        units = [TMUnit(lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in sources[start : start + BATCH]]
-        began, cpu_began = time.perf_counter(), time.process_time()
-        imported += memory.add(units)
-        seconds += time.perf_counter() - began
-        cpu += time.process_time() - cpu_began
-    began, cpu_began = time.perf_counter(), time.process_time()
+    began, cpu_began, server_began = time.perf_counter(), time.process_time(), server()
+    count = memory.add(units)
     memory._settle()  # what closing after ``tm import`` does, here before the connection ends so the server's CPU can be read
     memory._written = 0
-    seconds += time.perf_counter() - began
-    cpu += time.process_time() - cpu_began
-    on_server = f", {server() - server_began:.1f} s CPU in the server" if pg else ""
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+    on_server = f", {server() - server_began:.1f} s CPU in the server" if backend == "PostgreSQL" else ""
     memory.close()
+    return f"{count:,} units in {seconds:.1f} s ({count / seconds:,.0f} units/s; {cpu:.1f} s CPU in this process{on_server})"
+
+
+def measure(backend: str, location: str, db_size: Callable[[], int], lang: str, sources: list[str], queries: list[str],
+            edits: list[int | None], truth: dict[int, list[tuple[str, float]]], growth: list[str]) -> float:
+    """Import *sources* into the TM at *location*, look *queries* up as translate does, check recall, import
+    *growth* into the full TM; the lookup rate."""
+    target = TARGET.get(lang, "en")
+    pg = backend == "PostgreSQL"
+    print(f"  {backend} import: {imported(backend, location, lang, sources)}; database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}")
     memory = open_memory(location)
-    print(
-        f"  {backend} import: {imported:,} units in {seconds:.1f} s ({imported / seconds:,.0f} units/s; {cpu:.1f} s CPU in this process{on_server}); "
-        f"database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}"
-    )
 
     found = {"exact": 0, "fuzzy": 0, "none": 0}
     exact_repeats = 0
@@ -248,6 +258,7 @@ def measure(backend: str, location: str, db_size: Callable[[], int], lang: str, 
         for query, brute_score, fast_score in misses[:2]:
             print(f"    missed: brute force {brute_score:.0f}, index {fast_score}: {query[:80]}")
     memory.close()
+    print(f"  {backend} further file into the full TM: {imported(backend, location, lang, growth)}; load average {os.getloadavg()[0]:.1f}")
     return rate
 
 
@@ -268,11 +279,12 @@ def main() -> None:
         began = time.perf_counter()
         sources, queries, edits = corpus(size, args.lang, vocabulary, args.lookups)
         truth = brute_force(sources, queries, edits, args.recall)
+        growth = further(size, args.lang, vocabulary, sources)
         print(f"  (corpus and brute-force answers: {time.perf_counter() - began:.0f} s)")
         rates = {}
         for backend in backends:
             with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as tmp, memory_at(args.pg if backend == "PostgreSQL" else None, Path(tmp)) as (location, db_size):
-                rates[backend] = measure(backend, location, db_size, args.lang, sources, queries, edits, truth)
+                rates[backend] = measure(backend, location, db_size, args.lang, sources, queries, edits, truth, growth)
         if len(rates) == 2:
             print(f"  PostgreSQL / SQLite lookups: {rates['PostgreSQL'] / rates['SQLite']:.2f}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -6,6 +6,7 @@ TRANSFLOW_TEST_PG; .ci/run starts one). Without that variable the PostgreSQL
 half is skipped on a developer's machine and fails in CI.
 """
 
+import io
 import multiprocessing
 import os
 import sqlite3
@@ -312,6 +313,41 @@ def test_a_tm_that_stays_deadlocked_is_one_line_and_stores_nothing(server_tm):
             tm.add(UNITS)
         assert str(failed.value).endswith("translation memory is busy; try again") and "\n" not in str(failed.value)
         assert tm.stats() == []
+
+
+def test_an_import_reports_its_progress_as_units_reach_the_database(location, monkeypatch):
+    """``add``'s progress callback counts the units given that the database holds (so ``tm import``'s bar shows
+    the import's own rate, not how fast a worker read ahead), empty units included, up to every unit given."""
+    from transflow.memory import base
+
+    monkeypatch.setattr(base, "CHUNK", 100)
+    units = [TMUnit("en", "vi", f"Story {n} was filed.", f"Bài {n} đã được gửi.") for n in range(350)]
+    units[120] = TMUnit("en", "vi", "  ", "blank")
+    seen: list[tuple[int, int]] = []
+    with open_memory(location) as tm:
+        db = tm.db
+
+        def progress(done: int) -> None:
+            seen.append((done, db.execute("SELECT count(*) FROM tm_units").fetchone()[0]))
+
+        assert tm.add(units, progress) == 349
+    assert seen == [(100, 100), (200, 199), (300, 299), (350, 349)]
+
+
+def test_tm_import_shows_a_bar_of_units_stored_and_their_rate_on_a_terminal(project, cli, monkeypatch, tmp_path):
+    from rich.console import Console
+
+    from transflow import cli as commands
+    from transflow.memory import base
+
+    monkeypatch.setattr(base, "CHUNK", 500)
+    terminal = Console(file=(screen := io.StringIO()), force_terminal=True, width=120)
+    monkeypatch.setattr(commands, "err", terminal)
+    tmx.write(tmp_path / "archive.tmx", [TMUnit("en", "vi", f"Story {n} was filed.", f"Bài {n}.") for n in range(1_500)], "en", "vi")
+    result = cli("tm", "import", str(tmp_path / "archive.tmx"))
+    assert result.code == 0 and "archive.tmx: 1500 translations imported" in result.stdout
+    frames = [frame for frame in screen.getvalue().replace("\r", "\n").splitlines() if "units/s" in frame]
+    assert any("500/1500" in frame for frame in frames) and any("archive.tmx: storing" in frame and "1500/1500" in frame for frame in frames)
 
 
 def _postings_index(admin) -> int:

@@ -955,40 +955,48 @@ def tm_import(
         if refused:
             err.print(f"warning: {path}: {refused} translations carry markup their source does not have; not imported", markup=False)
         batches.append((path, units))
-    with open_memory(cfg.memory) as memory, _import_progress(sum(len(units) for _, units in batches)) as counted:
-        for path, units in batches:
-            out.print(f"{path}: {memory.add(counted(path, units))} translations imported", markup=False)
+    imported = []
+    try:
+        with open_memory(cfg.memory) as memory, _import_progress(sum(len(units) for _, units in batches)) as watch:
+            for path, units in batches:
+                imported.append(f"{path}: {memory.add(units, watch(path, len(units)))} translations imported")
+    finally:  # once the bar is gone (on a terminal, stdout and the bar's stderr share lines), and if a later file fails
+        for line in imported:
+            out.print(line, markup=False)
 
 
-_COUNT_EVERY = 1_000
+_BAR_FROM = 1_000  # units: a smaller import ends before a bar would tell anything
 
 
 @contextmanager
 def _import_progress(total: int):
-    """``counted(path, units)``: *units* passed through, advancing a bar with units/s on stderr when it is a terminal."""
+    """``watch(path, count)``: Memory.add's progress callback for one file of *count* units, advancing a bar
+    with units/s on stderr when it is a terminal. The bar counts units in the database, not units read, so
+    the rate is the import's own; when a file's last chunk is in, it says "storing" while the import ends."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def quiet(path: Path, units: list) -> list:
-        return units
-
-    if not err.is_terminal or total < _COUNT_EVERY:
-        yield quiet
+    if not err.is_terminal or total < _BAR_FROM:
+        yield lambda path, count: None
         return
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} units/s"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("importing", total=total, rate="")
+        files_before = [0]
 
-        def counted(path: Path, units: list):
-            bar.update(task, description=str(path))
-            for n, unit in enumerate(units, 1):
-                if n % _COUNT_EVERY == 0:
-                    elapsed = bar.tasks[0].elapsed or 0
-                    done = bar.tasks[0].completed + _COUNT_EVERY
-                    bar.update(task, advance=_COUNT_EVERY, rate=f"{done / elapsed:,.0f}" if elapsed else "")
-                yield unit
-            bar.update(task, advance=len(units) % _COUNT_EVERY, description=f"{path}: storing")
+        def watch(path: Path, count: int):
+            before = files_before[0]
+            files_before[0] += count
+            bar.update(task, completed=before, description=path.name)  # the name: a long path would squeeze the bar
 
-        yield counted
+            def progress(done: int) -> None:
+                elapsed = bar.tasks[0].elapsed or 0
+                rate = f"{(before + done) / elapsed:,.0f}" if elapsed else ""
+                bar.update(task, completed=before + done, rate=rate, description=f"{path.name}: storing" if done == count else path.name)
+                bar.refresh()  # a chunk's news shown at once: chunks are seconds apart
+
+            return progress
+
+        yield watch
 
 
 @tm_app.command("export")

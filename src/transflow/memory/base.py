@@ -117,9 +117,10 @@ class Memory(ABC):
             self._settle()
         self._disconnect()
 
-    def add(self, units: Iterable[TMUnit]) -> int:
+    def add(self, units: Iterable[TMUnit], progress: Callable[[int], None] | None = None) -> int:
         """Store *units* in one transaction; an existing (source, target) pair is refreshed, not duplicated.
-        Returns how many distinct units were given.
+        Returns how many distinct units were given. *progress(n)* is told, as each chunk reaches the
+        database, how many of the given units have (a retried transaction counts again from the start).
 
         Units are prepared (normalized, keyed) CHUNK at a time in a worker
         thread while the database merges the chunk before: SQLite and the
@@ -134,13 +135,20 @@ class Memory(ABC):
         def write(stage: Callable[[list[Row]], None], merge: Callable[[], None]) -> None:
             distinct.clear()
             chunks = _chunks(itertools.chain(list(taken), _taking(given, taken)))
+            done = 0
             with ThreadPoolExecutor(1) as pool:
-                upcoming = pool.submit(next, chunks, [])
-                while rows := upcoming.result():
-                    stage(rows)
-                    upcoming = pool.submit(next, chunks, [])  # only now: preparing during the staging would fight it for the GIL
-                    merge()
-                    distinct.update((row.norm_key, row.target_key) for row in rows)
+                upcoming = pool.submit(next, chunks, None)
+                while chunk := upcoming.result():
+                    count, rows = chunk
+                    if rows:
+                        stage(rows)
+                    upcoming = pool.submit(next, chunks, None)  # only now: preparing during the staging would fight it for the GIL
+                    if rows:
+                        merge()
+                        distinct.update((row.norm_key, row.target_key) for row in rows)
+                    done += count
+                    if progress:
+                        progress(done)
 
         self._bulk(write)
         self._written += len(distinct)
@@ -245,10 +253,10 @@ def _taking(units: Iterator[TMUnit], taken: list[TMUnit]) -> Iterator[TMUnit]:
         yield unit
 
 
-def _chunks(units: Iterator[TMUnit]) -> Iterator[list[Row]]:
+def _chunks(units: Iterator[TMUnit]) -> Iterator[tuple[int, list[Row]]]:
+    """(units taken, their rows) CHUNK units at a time."""
     while batch := list(itertools.islice(units, CHUNK)):
-        if rows := prepare(batch):
-            yield rows
+        yield len(batch), prepare(batch)
 
 
 def unit_of(row: Sequence) -> tuple[int, TMUnit]:

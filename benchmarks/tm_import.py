@@ -16,12 +16,9 @@ import os
 import pstats
 import random
 import tempfile
-import time
 from pathlib import Path
 
-from tm_lookup import TARGET, memory_at, sentence_maker, server_cpu, zipf_vocabulary
-
-from transflow.memory import TMUnit, open_memory
+from tm_lookup import TARGET, imported, memory_at, sentence_maker, zipf_vocabulary
 
 
 def main() -> None:
@@ -31,29 +28,17 @@ def main() -> None:
     parser.add_argument("--pg", default=None, help="postgresql:// URL: import into a fresh schema there (dropped afterwards)")
     parser.add_argument("--profile", action="store_true", help="print the 15 functions with the most own time (cProfile)")
     args = parser.parse_args()
-    rng, make, target = random.Random(args.units), sentence_maker(args.lang, zipf_vocabulary(args.lang)), TARGET[args.lang]
+    rng, make = random.Random(args.units), sentence_maker(args.lang, zipf_vocabulary(args.lang))
     sources = list(dict.fromkeys(make(rng) for _ in range(args.units)))
-    units = [TMUnit(args.lang, target, s, f"[{target}] {s}", "human", "generated.txt") for s in sources]
+    backend = "PostgreSQL" if args.pg else "SQLite"
     with tempfile.TemporaryDirectory() as folder, memory_at(args.pg, Path(folder)) as (location, db_size):
         profile = cProfile.Profile() if args.profile else None
-        began, cpu_began = time.perf_counter(), time.process_time()
         if profile:
             profile.enable()
-        with open_memory(location) as memory:
-            server = server_cpu(memory)
-            server_began = server()
-            stored = memory.add(units)
-            memory._settle()  # what closing after ``tm import`` does, here while the server's CPU can still be read
-            memory._written = 0
-            on_server = server() - server_began
+        rate = imported(backend, location, args.lang, sources)
         if profile:
             profile.disable()
-        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-        print(
-            f"{'PostgreSQL' if args.pg else 'SQLite'}: {stored:,} units in {seconds:.1f} s wall, {stored / seconds:,.0f} units/s "
-            f"({cpu:.1f} s CPU in this process{f', {on_server:.1f} s in the server' if args.pg else ''}); "
-            f"database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}"
-        )
+        print(f"{backend}: {rate}; database {db_size() / 2**20:,.0f} MiB; load average {os.getloadavg()[0]:.1f}")
     if profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(15)
 

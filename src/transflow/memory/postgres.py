@@ -178,7 +178,9 @@ class PostgresMemory(Memory):
         last step (the table is locked while its index is built). Only the
         table's owner may drop its index: a desk's role inserts.
         """
-        cur.execute("SET LOCAL work_mem = '256MB'")  # the sort of millions of postings in memory, not in files
+        if not filing:
+            return
+        cur.execute("SET LOCAL work_mem = '256MB'")  # the default 4 MB sorts the postings of any file past ~4,000 units on disk
         cur.execute(_HELD)
         held, owned = cur.fetchone()
         if filing > held and owned:

@@ -51,8 +51,8 @@ _MERGE = f"""WITH stored AS (
             origin = excluded.origin, article = excluded.article, prev = excluded.prev, next = excluded.next, updated = excluded.updated
         RETURNING id)
     INSERT INTO tm_filing (term, unit) SELECT t, id FROM stored JOIN tm_incoming USING (id), unnest(terms) t"""
-# The postings the TM holds (a row takes 44 bytes of its pages, and rows are never deleted: exact, never stale
-# as planner statistics can be), and whether this role owns the table (only an owner may rebuild its index).
+# The postings the TM holds (a row takes 44 bytes of its pages, and rows are never deleted: close, and never
+# stale as planner statistics can be), and whether this role owns the table (only an owner may rebuild its index).
 _HELD = "SELECT pg_relation_size(oid) / 44, pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = 'tm_postings'::regclass"
 _COUNTS = f"""SELECT k.term, (SELECT count(*) FROM (SELECT 1 FROM tm_postings p WHERE p.term = k.term LIMIT {index.COUNTED}) s)
               FROM unnest(%s::bigint[]) AS k(term)"""
@@ -169,10 +169,9 @@ class PostgresMemory(Memory):
         pass over the (term, unit) B-tree.
 
         Filed chunk by chunk, each chunk's ~300,000 postings landed on pages
-        all over the B-tree, and at the server's default 128 MB of shared
-        buffers every chunk read and dirtied most of it again (growing a TM
-        to 2 M units in 500,000-unit files: 10,700 units/s chunk by chunk,
-        14,600 at the end). An import bringing more postings than the TM
+        all over the B-tree, again for every chunk; at the server's default
+        128 MB of shared buffers, growing a TM to 2 M units in 500,000-unit
+        files ran at 10,700 units/s filed chunk by chunk, 14,600 filed at the end. An import bringing more postings than the TM
         holds (an archive's first load) adds them without the index and then
         builds it, twice as fast as inserting into it; lookups wait for that
         last step (the table is locked while its index is built). Only the
